@@ -1,0 +1,113 @@
+"""The ``marketing-tracker`` command: parse, call the library, print, set the exit code.
+
+Exit codes (DESIGN.md): 0 fine, 1 the files were read and have errors, 2 unusable input
+or arguments. Expected failures print one line (a refused plan adds one line per
+problem) and never a traceback; set ``MARKETING_TRACKER_DEBUG=1`` to see one for bugs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import PlanError, TrackerError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
+PROG = "marketing-tracker"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Generate, check and summarise marketing campaign trackers (Excel workbooks).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    new = commands.add_parser("new", help="write a blank tracker workbook from a plan file",
+                              description="Write a blank tracker workbook from a campaign plan (YAML).")
+    new.add_argument("plan", metavar="PLAN.yaml", help="the campaign plan")
+    new.add_argument("-o", "--output", metavar="FILE.xlsx",
+                     help="where to write the tracker (default: the plan's name with .xlsx, here)")
+    new.add_argument("--locale", choices=["zh-CN", "en"], help="label language (default: the plan's campaign.locale)")
+    new.add_argument("--password", help="protect the sheets with this password (default: protected, no password)")
+    new.add_argument("--spare-rows", type=_positive, default=None, metavar="N",
+                     help="empty task rows for work added later (default: 200)")
+
+    demo = commands.add_parser("demo", help="run the sample 618 campaign through the whole loop",
+                               description="Write the sample 618 campaign's files into a folder.")
+    demo.add_argument("-o", "--output", metavar="DIR", default="marketing-tracker-demo",
+                      help="folder to write into (default: ./marketing-tracker-demo)")
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .plan import load_plan
+    from .writer import write_tracker
+
+    output = Path(args.output) if args.output else Path(Path(args.plan).stem + ".xlsx")
+    if output.suffix.lower() != ".xlsx":
+        raise TrackerError(f"{output}: the tracker is an Excel workbook; give the file name an .xlsx ending")
+    plan = load_plan(args.plan, locale=args.locale)
+    write_tracker(plan, output, locale=args.locale, password=args.password, spare_rows=args.spare_rows)
+    print(f"wrote {output} ({len(plan.tasks)} tasks, {args.locale or plan.campaign.locale})")
+    return EXIT_OK
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    files = run_demo(args.output)
+    print(f"demo campaign written to {Path(args.output).resolve()}:")
+    for item in files:
+        print(f"  {item.path.name:<32} {item.what}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = _parser().parse_args(argv)
+    handlers = {"new": _new, "demo": _demo}
+    try:
+        return handlers[args.command](args)
+    except PlanError as exc:
+        count = len(exc.problems)
+        print(f"{PROG}: error: {exc.source}: the plan has {count} problem{'s' if count != 1 else ''}:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except TrackerError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so in one line; the traceback on request
+        if os.environ.get("MARKETING_TRACKER_DEBUG"):
+            raise
+        print(f"{PROG}: internal error: {type(exc).__name__}: {exc} "
+              "(please report it; MARKETING_TRACKER_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,68 @@
+"""The tracker's computed columns, in Python.
+
+The workbook computes delay, expected progress, health and milestone results with
+formulas (see ``schema.TASKS``); the reader and the recap compute the same figures here
+rather than trust a cached value that a library may have written as 0. The LibreOffice
+test holds the two to the same answers.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from .schema import AT_RISK_GAP
+
+
+def _round_half_up(value: float) -> int:
+    # Excel's ROUND goes half away from zero; Python's round() goes half to even.
+    return math.floor(value + 0.5) if value >= 0 else -math.floor(-value + 0.5)
+
+
+def delay_days(planned_end: date | None, actual_end: date | None, status: str | None,
+               progress: float | None, as_of: date) -> int | None:
+    """Days past the planned end: to the actual end when finished, else to ``as_of`` while open."""
+    if planned_end is None:
+        return None
+    if actual_end is not None:
+        return max(0, (actual_end - planned_end).days)
+    if status == "done" or (progress or 0) >= 100:
+        return 0
+    return max(0, (as_of - planned_end).days)
+
+
+def expected_progress(planned_start: date | None, planned_end: date | None, as_of: date) -> int | None:
+    """Where progress should be by ``as_of`` if work went evenly over the planned days (0-100)."""
+    if planned_start is None or planned_end is None:
+        return None
+    span = (planned_end - planned_start).days + 1
+    if span == 0:
+        return None
+    share = ((as_of - planned_start).days + 1) / span * 100
+    return max(0, min(100, _round_half_up(share)))
+
+
+def health(status: str | None, progress: float | None, planned_start: date | None,
+           planned_end: date | None, as_of: date) -> str:
+    """``done``, ``late``, ``at_risk`` or ``on_track``, by the rules the workbook shows.
+
+    Late: marked delayed, or past the planned end and not done. At risk: blocked, or
+    progress trails the expected progress by more than ``AT_RISK_GAP`` points.
+    """
+    if status == "done" or (progress or 0) >= 100:
+        return "done"
+    if status == "delayed" or (planned_end is not None and as_of > planned_end):
+        return "late"
+    expected = expected_progress(planned_start, planned_end, as_of)
+    if status == "blocked" or (progress or 0) < (expected or 0) - AT_RISK_GAP:
+        return "at_risk"
+    return "on_track"
+
+
+def milestone_result(due: date | None, done: date | None, as_of: date) -> str | None:
+    """``met``, ``met_late``, ``missed`` or ``pending``."""
+    if due is None:
+        return None
+    if done is not None:
+        return "met" if done <= due else "met_late"
+    return "missed" if as_of > due else "pending"

@@ -1,0 +1,552 @@
+"""The campaign plan: plain dataclasses, loaded from YAML or built in Python.
+
+A plan is checked as a whole before anything is written, and every problem is reported
+at once with its place in the file (``tasks[3].end``), because a planner fixing a plan
+one error per run would give up.
+
+Example::
+
+    from marketing_tracker import load_plan, write_tracker
+    plan = load_plan("618.yaml")
+    write_tracker(plan, "618-tracker.xlsx")
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date, timedelta
+from typing import Any
+
+from .dates import parse_date
+from .errors import PlanError, Problem
+from .schema import AGGREGATES, DEFAULT_PHASE_WEIGHTS, DIRECTIONS, LOCALES, PHASES, Locale
+
+
+@dataclass
+class Campaign:
+    """What the campaign is and when it runs."""
+
+    name: str
+    start: date
+    end: date
+    locale: Locale = "zh-CN"
+    plan_owner: str = ""
+    exec_owner: str = ""
+    goals: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Phase:
+    """A stretch of the campaign; ``key`` is one of the standard phases or a custom one."""
+
+    key: str
+    start: date
+    end: date
+    name: str | None = None
+
+    def label(self, locale: Locale) -> str:
+        """The phase's display name: the standard label in ``locale`` unless the plan renamed it."""
+        standard = PHASES.lookup(self.key)
+        if standard is not None and (not self.name or PHASES.lookup(self.name) is standard):
+            return standard.label.get(locale)
+        return self.name or self.key
+
+    @property
+    def prefix(self) -> str | None:
+        standard = PHASES.lookup(self.key)
+        return standard.prefix if standard else None
+
+
+@dataclass
+class Person:
+    """Someone who owns or is told about tasks."""
+
+    name: str
+    department: str = ""
+    role: str = ""
+    contact: str = ""
+
+
+@dataclass
+class Kpi:
+    """A result the campaign is judged by.
+
+    ``aggregate`` says how daily actuals become one actual: ``sum`` (sales, sign-ups) or
+    ``latest`` (rates and costs per unit, which do not add up). When a plan leaves it out,
+    percentages and lower-is-better KPIs take ``latest``, the rest ``sum``.
+    """
+
+    key: str
+    name: str
+    target: float
+    unit: str = ""
+    direction: str = "higher"
+    aggregate: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.aggregate:
+            rate_like = self.unit.strip() in {"%", "％"} or self.direction == "lower"
+            self.aggregate = "latest" if rate_like else "sum"
+
+
+@dataclass
+class Milestone:
+    """A date that must be met, reviewed every week."""
+
+    name: str
+    phase: str
+    due: date
+    owner: str = ""
+    impact: str = ""
+    id: str = ""
+
+
+@dataclass
+class Task:
+    """One row of the task sheet as planned; the team fills in the actuals."""
+
+    id: str
+    name: str
+    phase: str
+    owner: str = ""
+    accountable: str = ""
+    consulted: list[str] = field(default_factory=list)
+    informed: list[str] = field(default_factory=list)
+    start: date | None = None
+    end: date | None = None
+    depends_on: list[str] = field(default_factory=list)
+    budget: float | None = None
+    description: str = ""
+
+
+@dataclass
+class Plan:
+    """A whole campaign plan. Build one in Python or with :func:`load_plan`."""
+
+    campaign: Campaign
+    phases: list[Phase] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    kpis: list[Kpi] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.phases:
+            self.phases = default_phases(self.campaign.start, self.campaign.end)
+        for index, milestone in enumerate(self.milestones):
+            if not milestone.id:
+                milestone.id = f"MS{index + 1:02d}"
+
+    def phase(self, key: str) -> Phase | None:
+        """The plan's phase that ``key`` (a key or any label of it) names."""
+        for p in self.phases:
+            if key == p.key or key == p.name:
+                return p
+        standard = PHASES.lookup(key)
+        if standard is not None:
+            for p in self.phases:
+                if p.key == standard.key:
+                    return p
+        return None
+
+    def people_names(self) -> list[str]:
+        """Everyone the workbook's owner dropdown offers, in plan order.
+
+        A plan without a people list still gets a dropdown: everyone the plan names.
+        """
+        if self.people:
+            return [p.name for p in self.people]
+        names = [self.campaign.plan_owner, self.campaign.exec_owner]
+        for t in self.tasks:
+            names += [t.owner, t.accountable, *t.consulted, *t.informed]
+        names += [m.owner for m in self.milestones]
+        return list(dict.fromkeys(n for n in names if n))
+
+    def problems(self) -> list[Problem]:
+        """Everything that makes this plan unusable, each with its place; empty when fine."""
+        return _check(self)
+
+    def check(self, source: str = "plan") -> Plan:
+        """Raise :class:`PlanError` listing every problem; return the plan when there are none."""
+        problems = self.problems()
+        if problems:
+            raise PlanError(problems, source)
+        return self
+
+
+def default_phases(start: date, end: date) -> list[Phase]:
+    """The four standard phases spread over the campaign period."""
+    days = (end - start).days + 1
+    if days < len(DEFAULT_PHASE_WEIGHTS):
+        return [Phase("execution", start, end)] if days > 0 else []
+    phases: list[Phase] = []
+    cursor, cumulative = start, 0.0
+    keys = list(DEFAULT_PHASE_WEIGHTS)
+    for index, key in enumerate(keys):
+        cumulative += DEFAULT_PHASE_WEIGHTS[key]
+        remaining = len(keys) - index - 1
+        last = end if remaining == 0 else start + timedelta(days=round(days * cumulative) - 1)
+        last = min(max(last, cursor), end - timedelta(days=remaining))
+        phases.append(Phase(key, cursor, last))
+        cursor = last + timedelta(days=1)
+    return phases
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_plan(path: str | os.PathLike[str], *, locale: Locale | None = None) -> Plan:
+    """Read and check a plan file (YAML). Raise :class:`PlanError` listing every problem.
+
+    ``locale`` overrides the plan's own ``campaign.locale``.
+    """
+    import yaml
+
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise PlanError([Problem("", f"cannot read the file ({exc.strerror})")], name) from None
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(raw, Loader=loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        reason = getattr(exc, "problem", None) or "not valid YAML"
+        raise PlanError([Problem(where, str(reason))], name) from None
+    except UnicodeDecodeError:
+        raise PlanError([Problem("", "not a text file (save it as UTF-8)")], name) from None
+    return plan_from_dict(data, source=name, locale=locale)
+
+
+def plan_from_dict(data: object, *, source: str = "plan", locale: Locale | None = None) -> Plan:
+    """Build and check a plan from plain data (what ``yaml.safe_load`` gives)."""
+    reader = _Reader()
+    plan = reader.plan(data, locale)
+    problems = reader.problems + (plan.problems() if plan is not None else [])
+    if problems or plan is None:
+        raise PlanError(problems, source)
+    return plan
+
+
+class _Reader:
+    """Turns loose data into dataclasses, collecting every problem instead of stopping."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def mapping(self, value: object, path: str, allowed: Iterable[str]) -> Mapping[str, Any] | None:
+        if not isinstance(value, Mapping):
+            self.fail(path, "expected a mapping of fields")
+            return None
+        allowed = list(allowed)
+        for key in value:
+            if key not in allowed:
+                self.fail(f"{path}.{key}" if path else str(key), f"unknown field (expected one of: {', '.join(allowed)})")
+        return value
+
+    def text(self, data: Mapping[str, Any], key: str, path: str, required: bool = False) -> str:
+        value = data.get(key)
+        if value is None or value == "":
+            if required:
+                self.fail(f"{path}.{key}", "is required")
+            return ""
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value).strip()
+        self.fail(f"{path}.{key}", f"expected text, got {type(value).__name__}")
+        return ""
+
+    def day(self, data: Mapping[str, Any], key: str, path: str, required: bool = False) -> date | None:
+        value = data.get(key)
+        if value is None or value == "":
+            if required:
+                self.fail(f"{path}.{key}", "is required")
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            self.fail(f"{path}.{key}", f"{value!r} is not a date (write it as 2024-05-01)")
+        return parsed
+
+    def number(self, data: Mapping[str, Any], key: str, path: str, required: bool = False) -> float | None:
+        value = data.get(key)
+        if value is None or value == "":
+            if required:
+                self.fail(f"{path}.{key}", "is required")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            self.fail(f"{path}.{key}", f"{value!r} is not a number")
+            return None
+        try:
+            return float(str(value).replace(",", "").strip())
+        except ValueError:
+            self.fail(f"{path}.{key}", f"{value!r} is not a number")
+            return None
+
+    def names(self, data: Mapping[str, Any], key: str, path: str) -> list[str]:
+        value = data.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [part.strip() for part in value.replace("，", ",").split(",") if part.strip()]
+        if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
+            return [str(v).strip() for v in value]
+        self.fail(f"{path}.{key}", "expected a list of names")
+        return []
+
+    def items(self, data: Mapping[str, Any], key: str) -> list[Any]:
+        value = data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(key, "expected a list")
+            return []
+        return value
+
+    def each(self, data: Mapping[str, Any], key: str, build: Callable[[Any, str], Any]) -> list[Any]:
+        built = (build(item, f"{key}[{i}]") for i, item in enumerate(self.items(data, key)))
+        return [b for b in built if b is not None]
+
+    def plan(self, data: object, locale: Locale | None) -> Plan | None:
+        top = self.mapping(data, "", ("campaign", "phases", "people", "kpis", "milestones", "tasks"))
+        if top is None:
+            return None
+        if "campaign" not in top:
+            self.fail("campaign", "is required")
+            return None
+        campaign = self.campaign(top["campaign"], locale)
+        phases = self.each(top, "phases", self.phase)
+        people = self.each(top, "people", self.person)
+        kpis = self.each(top, "kpis", self.kpi)
+        milestones = self.each(top, "milestones", self.milestone)
+        tasks = self.each(top, "tasks", self.task)
+        if campaign is None:
+            return None
+        return Plan(campaign, phases, people, kpis, milestones, tasks)
+
+    def campaign(self, value: object, locale: Locale | None) -> Campaign | None:
+        allowed = ("name", "start", "end", "locale", "plan_owner", "exec_owner", "goals")
+        data = self.mapping(value, "campaign", allowed)
+        if data is None:
+            return None
+        name = self.text(data, "name", "campaign", required=True)
+        start = self.day(data, "start", "campaign", required=True)
+        end = self.day(data, "end", "campaign", required=True)
+        chosen = locale or normalise_locale(self.text(data, "locale", "campaign") or "zh-CN")
+        if chosen is None:
+            self.fail("campaign.locale", f"{data.get('locale')!r} is not a supported language (zh-CN or en)")
+        if start is None or end is None:
+            return None
+        return Campaign(name, start, end, chosen or "zh-CN", self.text(data, "plan_owner", "campaign"),
+                        self.text(data, "exec_owner", "campaign"), self.names(data, "goals", "campaign"))
+
+    def phase(self, value: object, path: str) -> Phase | None:
+        data = self.mapping(value, path, ("key", "name", "start", "end"))
+        if data is None:
+            return None
+        key = self.text(data, "key", path, required=True)
+        start, end = self.day(data, "start", path, True), self.day(data, "end", path, True)
+        if not key or start is None or end is None:
+            return None
+        return Phase(key, start, end, self.text(data, "name", path) or None)
+
+    def person(self, value: object, path: str) -> Person | None:
+        data = self.mapping(value, path, ("name", "department", "role", "contact"))
+        if data is None:
+            return None
+        name = self.text(data, "name", path, required=True)
+        return Person(name, *(self.text(data, k, path) for k in ("department", "role", "contact"))) if name else None
+
+    def kpi(self, value: object, path: str) -> Kpi | None:
+        data = self.mapping(value, path, ("key", "name", "unit", "target", "direction", "aggregate"))
+        if data is None:
+            return None
+        key = self.text(data, "key", path, required=True)
+        target = self.number(data, "target", path, required=True)
+        direction = self.text(data, "direction", path) or "higher"
+        if DIRECTIONS.lookup(direction) is None:
+            self.fail(f"{path}.direction", f"{direction!r} is not one of: higher, lower")
+        aggregate = self.text(data, "aggregate", path)
+        if aggregate and AGGREGATES.lookup(aggregate) is None:
+            self.fail(f"{path}.aggregate", f"{aggregate!r} is not one of: sum, latest")
+        if not key or target is None:
+            return None
+        direction_member = DIRECTIONS.lookup(direction)
+        aggregate_member = AGGREGATES.lookup(aggregate) if aggregate else None
+        return Kpi(key, self.text(data, "name", path) or key, target, self.text(data, "unit", path),
+                   direction_member.key if direction_member else "higher",
+                   aggregate_member.key if aggregate_member else "")
+
+    def milestone(self, value: object, path: str) -> Milestone | None:
+        data = self.mapping(value, path, ("id", "name", "phase", "due", "owner", "impact"))
+        if data is None:
+            return None
+        name = self.text(data, "name", path, required=True)
+        phase = self.text(data, "phase", path, required=True)
+        due = self.day(data, "due", path, required=True)
+        if not name or due is None:
+            return None
+        return Milestone(name, phase, due, self.text(data, "owner", path), self.text(data, "impact", path),
+                         self.text(data, "id", path))
+
+    def task(self, value: object, path: str) -> Task | None:
+        allowed = [f.name for f in fields(Task)]
+        data = self.mapping(value, path, allowed)
+        if data is None:
+            return None
+        task_id = self.text(data, "id", path, required=True)
+        name = self.text(data, "name", path, required=True)
+        phase = self.text(data, "phase", path, required=True)
+        task = Task(
+            task_id, name, phase,
+            owner=self.text(data, "owner", path),
+            accountable=self.text(data, "accountable", path),
+            consulted=self.names(data, "consulted", path),
+            informed=self.names(data, "informed", path),
+            start=self.day(data, "start", path),
+            end=self.day(data, "end", path),
+            depends_on=self.names(data, "depends_on", path),
+            budget=self.number(data, "budget", path),
+            description=self.text(data, "description", path),
+        )
+        return task if task_id else None
+
+
+def normalise_locale(value: str) -> Locale | None:
+    """``zh``, ``zh_CN``, ``zh-cn`` -> ``zh-CN``; ``en``, ``en-US`` -> ``en``; else ``None``."""
+    lowered = value.strip().lower().replace("_", "-")
+    for locale in LOCALES:
+        if lowered == locale.lower() or lowered.split("-")[0] == locale.split("-")[0].lower():
+            return locale
+    return None
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def _check(plan: Plan) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def fail(path: str, message: str) -> None:
+        problems.append(Problem(path, message))
+
+    def order(path: str, start: date | None, end: date | None, what: str = "") -> None:
+        if start is not None and end is not None and end < start:
+            fail(f"{path}.end", f"{what}end {end} is before start {start}")
+
+    c = plan.campaign
+    if not c.name:
+        fail("campaign.name", "is required")
+    order("campaign", c.start, c.end)
+    if c.locale not in LOCALES:
+        fail("campaign.locale", f"{c.locale!r} is not a supported language (zh-CN or en)")
+    if not plan.phases:
+        fail("phases", "the campaign period is empty, so there is no phase to put tasks in")
+
+    seen_phases: set[str] = set()
+    for i, p in enumerate(plan.phases):
+        path = f"phases[{i}]"
+        if PHASES.lookup(p.key) is None and not p.name:
+            fail(f"{path}.name", f"custom phase {p.key!r} needs a name (standard keys: prep, warmup, execution, wrapup)")
+        if p.key in seen_phases:
+            fail(f"{path}.key", f"phase {p.key!r} is listed twice")
+        seen_phases.add(p.key)
+        order(path, p.start, p.end)
+        if p.start < c.start or p.end > c.end:
+            fail(path, f"{p.start}..{p.end} lies outside the campaign period {c.start}..{c.end}")
+
+    people = {p.name for p in plan.people}
+    seen_people: set[str] = set()
+    for i, person in enumerate(plan.people):
+        if person.name in seen_people:
+            fail(f"people[{i}].name", f"{person.name!r} is listed twice")
+        seen_people.add(person.name)
+
+    def known(path: str, name: str) -> None:
+        if name and people and name not in people:
+            fail(path, f"{name!r} is not among the campaign's people")
+
+    known("campaign.plan_owner", c.plan_owner)
+    known("campaign.exec_owner", c.exec_owner)
+
+    for what, attr in (("key", "key"), ("name", "name")):
+        seen: set[str] = set()
+        for i, k in enumerate(plan.kpis):
+            value = getattr(k, attr)
+            if value in seen:
+                fail(f"kpis[{i}].{what}", f"KPI {value!r} is listed twice")
+            seen.add(value)
+    for i, k in enumerate(plan.kpis):
+        if DIRECTIONS.lookup(k.direction) is None:
+            fail(f"kpis[{i}].direction", f"{k.direction!r} is not one of: higher, lower")
+        if AGGREGATES.lookup(k.aggregate) is None:
+            fail(f"kpis[{i}].aggregate", f"{k.aggregate!r} is not one of: sum, latest")
+
+    for i, m in enumerate(plan.milestones):
+        path = f"milestones[{i}]"
+        if plan.phase(m.phase) is None:
+            fail(f"{path}.phase", f"unknown phase {m.phase!r}")
+        known(f"{path}.owner", m.owner)
+
+    ids: dict[str, int] = {}
+    for i, t in enumerate(plan.tasks):
+        path = f"tasks[{i}]"
+        if t.id in ids:
+            fail(f"{path}.id", f"task ID {t.id!r} is already used by tasks[{ids[t.id]}]")
+        ids.setdefault(t.id, i)
+        if not t.name:
+            fail(f"{path}.name", "is required")
+        if plan.phase(t.phase) is None:
+            fail(f"{path}.phase", f"unknown phase {t.phase!r} (the plan's phases: {', '.join(p.key for p in plan.phases)})")
+        order(path, t.start, t.end, f"{t.id}: ")
+        for role in ("owner", "accountable"):
+            known(f"{path}.{role}", getattr(t, role))
+        for role in ("consulted", "informed"):
+            for j, name in enumerate(getattr(t, role)):
+                known(f"{path}.{role}[{j}]", name)
+        if t.budget is not None and t.budget < 0:
+            fail(f"{path}.budget", f"{t.budget:g} is negative")
+    for i, t in enumerate(plan.tasks):
+        for j, dep in enumerate(t.depends_on):
+            if dep not in ids:
+                fail(f"tasks[{i}].depends_on[{j}]", f"{t.id} depends on unknown task {dep!r}")
+            elif dep == t.id:
+                fail(f"tasks[{i}].depends_on[{j}]", f"{t.id} depends on itself")
+    cycle = _find_cycle({t.id: [d for d in t.depends_on if d in ids and d != t.id] for t in plan.tasks})
+    if cycle:
+        fail(f"tasks[{ids[cycle[0]]}].depends_on", "dependency cycle: " + " -> ".join([*cycle, cycle[0]]))
+    return problems
+
+
+def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    """One dependency cycle if there is any (iterative, so 5,000-task plans do not recurse)."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 finished
+    for root in graph:
+        if state.get(root):
+            continue
+        stack: list[tuple[str, int]] = [(root, 0)]
+        path: list[str] = [root]
+        state[root] = 1
+        while stack:
+            node, index = stack[-1]
+            children = graph.get(node, [])
+            if index < len(children):
+                stack[-1] = (node, index + 1)
+                child = children[index]
+                if state.get(child) == 1:
+                    return path[path.index(child):]
+                if not state.get(child):
+                    state[child] = 1
+                    stack.append((child, 0))
+                    path.append(child)
+            else:
+                state[node] = 2
+                stack.pop()
+                path.pop()
+    return None

@@ -1,0 +1,660 @@
+"""Plan -> tracker workbook, with xlsxwriter.
+
+Everything about a column (label, width, number format, validation, computed formula)
+comes from :mod:`marketing_tracker.schema`; this module only decides where things go.
+Formats, validations and conditional formats are laid over whole ranges, never cell by
+cell, so a 5,000-task plan costs little more than writing its values.
+
+The output is byte-for-byte reproducible for the same plan and options: the document
+dates are the campaign's start, and nothing depends on the clock (TODAY() is evaluated
+by the spreadsheet program, not here).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
+
+from . import __version__
+from .fileio import atomic_output
+from .plan import Plan
+from .schema import (
+    COMPUTED_FILL,
+    DATE_WINDOW_DAYS,
+    ENUMERATIONS,
+    FIRST_DATA_ROW,
+    GANTT_DAILY_MAX_DAYS,
+    GANTT_LEGEND,
+    GANTT_TITLE,
+    GUIDE_LEGEND,
+    GUIDE_SHEETS,
+    GUIDE_STEPS,
+    GUIDE_TITLE,
+    HEADER_FILL,
+    HEADER_ROW,
+    HEALTH,
+    INFO_FIELDS,
+    INFO_GOALS,
+    INFO_PEOPLE,
+    INFO_PEOPLE_COLUMNS,
+    INFO_PHASE_COLUMNS,
+    INFO_PHASES,
+    INFO_TITLE,
+    ISSUE_STATES,
+    LIST_SOURCES,
+    MILESTONE_FLAG,
+    MILESTONE_FLAG_LEGEND,
+    MILESTONE_STATES,
+    NOTE_ROW,
+    NUMBER_FORMATS,
+    OVERDUE_FILL,
+    OVERDUE_LEGEND,
+    RACI,
+    RACI_CHECK_TEXT,
+    RACI_SHEET,
+    SCHEMA_VERSION,
+    STATUSES,
+    TABLE_SHEETS,
+    TASKS,
+    TEMPLATE_NAME,
+    TITLE_FONT,
+    TITLE_ROW,
+    VALIDATION_ERRORS,
+    Column,
+    Enumeration,
+    Locale,
+    Sheet,
+    Text,
+    sheet_title,
+)
+
+PROTECT_OPTIONS = {
+    "sort": True, "autofilter": True, "format_columns": True, "format_rows": True,
+    "select_locked_cells": True, "select_unlocked_cells": True,
+}
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)(?::([A-Za-z_]+))?\}")
+
+
+def write_tracker(
+    plan: Plan,
+    path: str | os.PathLike[str],
+    *,
+    locale: Locale | None = None,
+    password: str | None = None,
+    spare_rows: int | None = None,
+) -> Path:
+    """Write the blank tracker workbook for ``plan`` to ``path`` and return the path.
+
+    Args:
+        plan: a checked plan (:func:`load_plan`) or one built in Python; it is checked
+            again here, so a hand-built plan with problems raises :class:`PlanError`.
+        path: the ``.xlsx`` file to write; it is replaced atomically.
+        locale: ``"zh-CN"`` or ``"en"``; defaults to the plan's own.
+        password: protects the sheets with a password; by default they are protected
+            without one, which keeps honest people from breaking formulas by accident.
+        spare_rows: empty rows under the planned tasks for work added mid-campaign
+            (at least 200 by default).
+
+    Example::
+
+        write_tracker(load_plan("618.yaml"), "618.xlsx", locale="en")
+    """
+    plan.check()
+    with atomic_output(path) as staged:
+        _TrackerWriter(plan, locale or plan.campaign.locale, password, spare_rows).write(staged)
+    return Path(path)
+
+
+@dataclass
+class _Table:
+    """Where a table sheet's columns and rows landed."""
+
+    sheet: Sheet
+    columns: list[Column]
+    first_row: int
+    last_row: int
+    title: str
+    letters: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.letters = {c.key: xl_col_to_name(i) for i, c in enumerate(self.columns)}
+
+    def col(self, key: str) -> int:
+        return [c.key for c in self.columns].index(key)
+
+    def area(self, key: str) -> str:
+        """Absolute reference of a column's data rows on this sheet, for a defined name."""
+        letter = self.letters[key]
+        return f"{_quote(self.title)}!${letter}${self.first_row + 1}:${letter}${self.last_row + 1}"
+
+
+def _quote(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def _literal(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+class _TrackerWriter:
+    def __init__(self, plan: Plan, locale: Locale, password: str | None, spare_rows: int | None) -> None:
+        self.plan = plan
+        self.locale = locale
+        self.password = password or ""
+        self.spare_rows = spare_rows
+        self.formats: dict[tuple[tuple[str, Any], ...], Any] = {}
+        start, end = plan.campaign.start, plan.campaign.end
+        dates = [d for t in plan.tasks for d in (t.start, t.end) if d] + [m.due for m in plan.milestones]
+        self.window = (min([start, *dates]) - timedelta(days=DATE_WINDOW_DAYS),
+                       max([end, *dates]) + timedelta(days=DATE_WINDOW_DAYS))
+        self.tables: dict[str, _Table] = {}
+
+    def t(self, text: Text) -> str:
+        return text.get(self.locale)
+
+    def fmt(self, **props: Any) -> Any:
+        key = tuple(sorted(props.items()))
+        if key not in self.formats:
+            self.formats[key] = self.book.add_format(props)
+        return self.formats[key]
+
+    # ------------------------------------------------------------------ the workbook
+
+    def write(self, path: Path) -> None:
+        c = self.plan.campaign
+        self.book = xlsxwriter.Workbook(str(path), {
+            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            "default_date_format": NUMBER_FORMATS["date"],
+        })
+        stamp = datetime.combine(c.start, time())
+        self.book.set_properties({
+            "title": f"{c.name} · {self.t(TASKS.title)}", "subject": c.name, "author": c.exec_owner or c.plan_owner,
+            "company": "", "comments": f"{TEMPLATE_NAME} {__version__}", "created": stamp,
+        })
+        self.book.set_custom_property("marketing_tracker_template", f"{TEMPLATE_NAME}/{SCHEMA_VERSION}")
+        self.book.set_calc_mode("auto")
+        sheets = {key: self.book.add_worksheet(sheet_title(key, self.locale)) for key in
+                  ("guide", "info", "tasks", "milestones", "kpis", "kpi_log", "issues", "raci", "lists", "meta")}
+        self._define_tables()
+        self._info(sheets["info"])
+        self._tasks(sheets["tasks"])
+        self._milestones(sheets["milestones"])
+        self._kpis(sheets["kpis"])
+        self._table(sheets["kpi_log"], self.tables["kpi_log"], [])
+        self._issues(sheets["issues"])
+        self._raci(sheets["raci"])
+        self._lists(sheets["lists"])
+        self._guide(sheets["guide"])
+        self._meta(sheets["meta"])
+        sheets["tasks"].activate()
+        self.book.close()
+
+    def _define_tables(self) -> None:
+        """Fix every table's extent first: formulas on one sheet name ranges on another."""
+        plan = self.plan
+        people_columns = [Column(f"person:{name}", Text(name, name), "choice", max(6, len(name) * 1.6), choices="raci")
+                          for name in plan.people_names()]
+        counts = {"tasks": len(plan.tasks), "milestones": len(plan.milestones), "kpis": len(plan.kpis),
+                  "kpi_log": 0, "issues": 0, "raci": len(plan.tasks)}
+        for sheet in TABLE_SHEETS:
+            spare = sheet.min_spare_rows if self.spare_rows is None or sheet.key not in ("tasks", "raci") \
+                else max(self.spare_rows, 1)
+            if sheet.key == "raci":
+                spare = self.tables["tasks"].last_row - self.tables["tasks"].first_row + 1 - counts["raci"]
+            columns = list(sheet.columns) + (people_columns if sheet is RACI_SHEET else [])
+            last = FIRST_DATA_ROW + counts[sheet.key] + spare - 1
+            self.tables[sheet.key] = _Table(sheet, columns, FIRST_DATA_ROW, last, sheet_title(sheet.key, self.locale))
+        tasks, log, ms = self.tables["tasks"], self.tables["kpi_log"], self.tables["milestones"]
+        for name, table, key in (("mt_task_id", tasks, "task_id"), ("mt_task_name", tasks, "name"),
+                                 ("mt_log_date", log, "date"), ("mt_log_kpi", log, "kpi"),
+                                 ("mt_log_value", log, "value"), ("mt_ms_due", ms, "due")):
+            self.book.define_name(name, "=" + table.area(key))
+
+    # ------------------------------------------------------------------ generic table
+
+    def _table(self, ws: Worksheet, table: _Table, records: list[dict[str, Any]]) -> None:
+        """Title, notes, headers, values, formulas, validation; the sheet-specific rest is the caller's."""
+        sheet, locale = table.sheet, self.locale
+        title_format = self.fmt(bold=True, font_size=14, font_color=TITLE_FONT)
+        ws.write_string(TITLE_ROW, 0, f"{self.plan.campaign.name} · {table.title}", title_format)
+        ws.write_string(NOTE_ROW, 0, self.t(sheet.help), self.fmt(italic=True, font_color="#595959"))
+        ws.set_row(HEADER_ROW, 32)
+        for index, column in enumerate(table.columns):
+            fill = COMPUTED_FILL if column.computed else HEADER_FILL
+            ws.write_string(HEADER_ROW, index, column.label.get(locale),
+                            self.fmt(bold=True, bg_color=fill, border=1, text_wrap=True, valign="vcenter", align="center"))
+            ws.set_column(index, index, column.width, self._cell_format(column))
+        for offset, record in enumerate(records):
+            row = table.first_row + offset
+            for index, column in enumerate(table.columns):
+                value = record.get(column.key)
+                if value is not None and value != "":
+                    self._write_value(ws, row, index, column, value)
+        for index, column in enumerate(table.columns):
+            if column.formula:
+                formula = self._compile(column.formula, table)
+                cell_format = self._cell_format(column)
+                for row in range(table.first_row, table.last_row + 1):
+                    ws.write_formula(row, index, formula.format(r=row + 1), cell_format, "")
+            else:
+                self._validate(ws, table, index, column)
+        last_col = len(table.columns) - 1
+        ws.autofilter(HEADER_ROW, 0, table.last_row, last_col)
+        ws.freeze_panes(FIRST_DATA_ROW, sheet.freeze_columns)
+        ws.protect(self.password, PROTECT_OPTIONS)
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(HEADER_ROW)
+        ws.print_area(0, 0, table.last_row, last_col)
+        ws.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.5)
+
+    def _cell_format(self, column: Column) -> Any:
+        if column.computed:
+            return self.fmt(locked=True, bg_color=COMPUTED_FILL, num_format=column.num_format or "General")
+        return self.fmt(locked=False, num_format=NUMBER_FORMATS.get(column.kind, "@"), valign="top")
+
+    def _write_value(self, ws: Worksheet, row: int, col: int, column: Column, value: Any) -> None:
+        cell_format = self._cell_format(column)
+        if column.kind == "date":
+            ws.write_datetime(row, col, datetime.combine(value, time()), cell_format)
+        elif column.kind in ("percent", "money", "number"):
+            ws.write_number(row, col, value, cell_format)
+        else:
+            ws.write_string(row, col, str(value), cell_format)
+
+    def _compile(self, template: str, table: _Table, absolute: bool = False) -> str:
+        """A schema formula template -> a ``str.format`` pattern with ``{r}`` for the row."""
+        person_letters = [table.letters[c.key] for c in table.columns if c.key.startswith("person:")]
+
+        def replace(match: re.Match[str]) -> str:
+            name, member = match.groups()
+            if member is not None:
+                return _literal(ENUMERATIONS[name].label(member, self.locale))
+            if name == "asof":
+                return "mt_asof"
+            if name == "people":
+                return f"{person_letters[0]}{{r}}:{person_letters[-1]}{{r}}" if person_letters else "A{r}:A{r}"
+            if name == "check_text":
+                return _literal(self.t(RACI_CHECK_TEXT))
+            return ("$" if absolute else "") + table.letters[name] + "{r}"
+
+        return "=" + _PLACEHOLDER.sub(replace, template)
+
+    def _validate(self, ws: Worksheet, table: _Table, col: int, column: Column) -> None:
+        """Excel data validation for one input column, from its kind."""
+        first, last = table.first_row, table.last_row
+        cell = xl_rowcol_to_cell(first, col)
+        letter = table.letters[column.key]
+        options: dict[str, Any]
+        kind: str = column.kind
+        if kind == "id":
+            column_range = f"${letter}${first + 1}:${letter}${last + 1}"
+            options = {"validate": "custom", "value": f"=AND(LEN({cell})<=20,COUNTIF({column_range},{cell})=1)"}
+        elif kind in ("text", "ids"):
+            options = {"validate": "length", "criteria": "<=", "value": column.max_length}
+        elif kind == "date":
+            low, high = (f"DATE({d.year},{d.month},{d.day})" for d in self.window)
+            if column.after:
+                start = f"{table.letters[column.after]}{first + 1}"
+                options = {"validate": "custom",
+                           "value": f"=AND(ISNUMBER({cell}),{cell}>={low},{cell}<={high},OR({start}=\"\",{cell}>={start}))"}
+                kind = "date_after"
+            else:
+                options = {"validate": "date", "criteria": "between",
+                           "minimum": datetime.combine(self.window[0], time()),
+                           "maximum": datetime.combine(self.window[1], time())}
+        elif kind == "percent":
+            options = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100}
+        elif kind == "money":
+            options = {"validate": "decimal", "criteria": ">=", "value": 0}
+        elif kind == "number":
+            options = {"validate": "decimal", "criteria": "between", "minimum": -1e15, "maximum": 1e15}
+        elif kind in ("choice", "person"):
+            source = "=mt_task_id" if column.choices == "task" else f"=mt_list_{column.choices}"
+            options = {"validate": "list", "source": source}
+            if kind == "person" or column.choices in ("task", "kpi"):
+                options["error_type"] = "warning"
+        else:
+            return
+        title, message = VALIDATION_ERRORS[kind]
+        after_label = table.sheet.column(column.after).label.get(self.locale) if column.after else ""
+        options.update(
+            ignore_blank=True,
+            error_title=self.t(title)[:32],
+            error_message=self.t(message).format(label=column.label.get(self.locale), max=column.max_length,
+                                                 first=self.window[0], last=self.window[1], after=after_label)[:255],
+        )
+        if column.help:
+            options.update(input_title=column.label.get(self.locale)[:32], input_message=self.t(column.help)[:255])
+        ws.data_validation(first, col, last, col, options)
+
+    def _colour_rules(self, ws: Worksheet, table: _Table, key: str, enum: Enumeration) -> None:
+        """Fill a choice column's cells with the colour of the value they hold."""
+        col = table.col(key)
+        for member in enum.members:
+            if member.colour:
+                ws.conditional_format(table.first_row, col, table.last_row, col, {
+                    "type": "cell", "criteria": "==", "value": _literal(member.label.get(self.locale)),
+                    "format": self.fmt(bg_color=member.colour, font_color=member.font or "#000000")})
+
+    # ------------------------------------------------------------------ sheets
+
+    def _tasks(self, ws: Worksheet) -> None:
+        table = self.tables["tasks"]
+        records = []
+        for t in self.plan.tasks:
+            phase = self.plan.phase(t.phase)
+            records.append({
+                "task_id": t.id, "name": t.name, "description": t.description,
+                "phase": phase.label(self.locale) if phase else t.phase, "owner": t.owner,
+                "planned_start": t.start, "planned_end": t.end, "progress": 0,
+                "status": STATUSES.label("not_started", self.locale),
+                "depends_on": ",".join(t.depends_on), "budget_planned": t.budget,
+            })
+        self._table(ws, table, records)
+        first, last = table.first_row, table.last_row
+        last_input = max(i for i, c in enumerate(table.columns) if not c.computed)
+        self._colour_rules(ws, table, "status", STATUSES)
+        self._colour_rules(ws, table, "health", HEALTH)
+        progress = table.col("progress")
+        ws.conditional_format(first, progress, last, progress, {
+            "type": "data_bar", "bar_color": "#5B9BD5", "bar_solid": True,
+            "min_type": "num", "min_value": 0, "max_type": "num", "max_value": 100})
+        delay = table.col("delay_days")
+        ws.conditional_format(first, delay, last, delay, {
+            "type": "cell", "criteria": ">", "value": 0, "format": self.fmt(bold=True, font_color="#C00000")})
+        overdue = self._compile('AND(ISNUMBER({planned_end}),{planned_end}<{asof},{status}<>{status:done},N({progress})<100)',
+                                table, absolute=True).format(r=first + 1)
+        ws.conditional_format(first, 0, last, last_input, {
+            "type": "formula", "criteria": overdue, "format": self.fmt(bg_color=OVERDUE_FILL)})
+        self._gantt(ws, table)
+
+    def _gantt(self, ws: Worksheet, table: _Table) -> None:
+        """A strip of day (or week) columns right of the table, drawn by conditional formats."""
+        c = self.plan.campaign
+        days = (c.end - c.start).days + 1
+        weekly = days > GANTT_DAILY_MAX_DAYS
+        begin = c.start - timedelta(days=c.start.weekday()) if weekly else c.start
+        step = 7 if weekly else 1
+        columns = [begin + timedelta(days=i) for i in range(0, (c.end - begin).days + 1, step)]
+        first_col = len(table.columns) + 1
+        last_col = first_col + len(columns) - 1
+        ws.set_column(first_col - 1, first_col - 1, 2, self.fmt(locked=True))
+        ws.set_column(first_col, last_col, 4.5 if weekly else 2.6, self.fmt(locked=True))
+        header = self.fmt(num_format="m/d" if weekly else "d", font_size=8, align="center", bg_color=HEADER_FILL,
+                          border=1, rotation=90 if weekly else 0)
+        month = self.fmt(bold=True, font_size=9, font_color=TITLE_FONT)
+        flag = self.fmt(font_color="#C00000", align="center", bold=True)
+        first_letter = xl_col_to_name(first_col)
+        shown_month = None
+        for index, day in enumerate(columns):
+            col = first_col + index
+            if (day.year, day.month) != shown_month:
+                shown_month = (day.year, day.month)
+                ws.write_string(TITLE_ROW, col, f"{day.year}-{day.month:02d}", month)
+            ws.write_datetime(HEADER_ROW, col, datetime.combine(day, time()), header)
+            letter = xl_col_to_name(col)
+            count = (f'COUNTIFS(mt_ms_due,">="&{letter}${HEADER_ROW + 1},mt_ms_due,"<="&{letter}${HEADER_ROW + 1}+6)'
+                     if weekly else f"COUNTIF(mt_ms_due,{letter}${HEADER_ROW + 1})")
+            ws.write_formula(NOTE_ROW, col, f'=IF({count}>0,"{MILESTONE_FLAG}","")', flag, "")
+        day_ref = f"{first_letter}${HEADER_ROW + 1}"
+        until = f"{day_ref}+6" if weekly else day_ref
+        refs = {key: f"${table.letters[key]}{table.first_row + 1}" for key in
+                ("planned_start", "planned_end", "actual_start", "actual_end", "progress")}
+        in_plan = (f"AND(ISNUMBER({refs['planned_start']}),ISNUMBER({refs['planned_end']}),"
+                   f"{refs['planned_start']}<={until},{refs['planned_end']}>={day_ref})")
+        in_actual = (f"AND(ISNUMBER({refs['actual_start']}),{refs['actual_start']}<={until},"
+                     f"IF(ISNUMBER({refs['actual_end']}),{refs['actual_end']},mt_asof)>={day_ref})")
+        done_until = (f"{refs['planned_start']}+({refs['planned_end']}-{refs['planned_start']}+1)"
+                      f"*MIN(100,N({refs['progress']}))/100")
+        rules = {
+            "slip": f"AND({in_actual},NOT({in_plan}))",
+            "progress": f"AND({in_plan},{day_ref}<{done_until})",
+            "actual": f"AND({in_plan},{in_actual})",
+            "planned": in_plan,
+            "today": f"AND(mt_asof>={day_ref},mt_asof<={until})",
+            "weekend": "" if weekly else f"WEEKDAY({day_ref},2)>5",
+        }
+        for key, colour, _label in GANTT_LEGEND:
+            if rules[key]:
+                ws.conditional_format(table.first_row, first_col, table.last_row, last_col, {
+                    "type": "formula", "criteria": "=" + rules[key], "format": self.fmt(bg_color=colour)})
+        ws.conditional_format(HEADER_ROW, first_col, HEADER_ROW, last_col, {
+            "type": "formula", "criteria": f"={rules['today']}",
+            "format": self.fmt(bg_color=dict((k, c) for k, c, _ in GANTT_LEGEND)["today"], bold=True)})
+
+    def _milestones(self, ws: Worksheet) -> None:
+        table = self.tables["milestones"]
+        records = []
+        for m in self.plan.milestones:
+            phase = self.plan.phase(m.phase)
+            records.append({"milestone_id": m.id, "name": m.name, "phase": phase.label(self.locale) if phase else m.phase,
+                            "due": m.due, "owner": m.owner, "impact": m.impact})
+        self._table(ws, table, records)
+        self._colour_rules(ws, table, "result", MILESTONE_STATES)
+        due = table.col("due")
+        soon = self._compile('AND(ISNUMBER({due}),{done}="",{due}>={asof},{due}-{asof}<=7)', table, True)
+        ws.conditional_format(table.first_row, due, table.last_row, due, {
+            "type": "formula", "criteria": soon.format(r=table.first_row + 1),
+            "format": self.fmt(bg_color="#FFEB9C", bold=True)})
+
+    def _kpis(self, ws: Worksheet) -> None:
+        table = self.tables["kpis"]
+        records = [{"kpi_key": k.key, "name": k.name, "unit": k.unit, "target": k.target,
+                    "direction": ENUMERATIONS["direction"].label(k.direction, self.locale),
+                    "aggregate": ENUMERATIONS["aggregate"].label(k.aggregate, self.locale)} for k in self.plan.kpis]
+        self._table(ws, table, records)
+        col = table.col("achievement")
+        ws.conditional_format(table.first_row, col, table.last_row, col, {
+            "type": "3_color_scale", "min_type": "num", "min_value": 0, "min_color": "#F8696B",
+            "mid_type": "num", "mid_value": 0.8, "mid_color": "#FFEB84",
+            "max_type": "num", "max_value": 1, "max_color": "#63BE7B"})
+
+    def _issues(self, ws: Worksheet) -> None:
+        table = self.tables["issues"]
+        self._table(ws, table, [])
+        self._colour_rules(ws, table, "status", ISSUE_STATES)
+
+    def _raci(self, ws: Worksheet) -> None:
+        table = self.tables["raci"]
+        records = []
+        for t in self.plan.tasks:
+            record: dict[str, Any] = {"task_id": t.id}
+            roles = {name: "C" for name in t.consulted} | {name: "I" for name in t.informed}
+            if t.owner:
+                roles[t.owner] = "R"
+            if t.accountable:
+                roles[t.accountable] = "RA" if roles.get(t.accountable) == "R" else "A"
+            for name, role in roles.items():
+                record[f"person:{name}"] = RACI.label(role, self.locale)
+            records.append(record)
+        self._table(ws, table, records)
+        col = table.col("check")
+        ws.conditional_format(table.first_row, col, table.last_row, col, {
+            "type": "formula", "criteria": f'=AND({table.letters["check"]}{table.first_row + 1}<>"",'
+                                           f'{table.letters["check"]}{table.first_row + 1}<>"✓")',
+            "format": self.fmt(bg_color=STATUSES.member("delayed").colour, font_color=STATUSES.member("delayed").font)})
+
+    def _lists(self, ws: Worksheet) -> None:
+        plan = self.plan
+        values = {
+            "phase": [p.label(self.locale) for p in plan.phases],
+            "status": STATUSES.labels(self.locale),
+            "person": plan.people_names(),
+            "issue_state": ISSUE_STATES.labels(self.locale),
+            "raci": RACI.labels(self.locale),
+            "kpi": [k.name for k in plan.kpis],
+            "direction": ENUMERATIONS["direction"].labels(self.locale),
+            "aggregate": ENUMERATIONS["aggregate"].labels(self.locale),
+        }
+        title = sheet_title("lists", self.locale)
+        ws.write_string(TITLE_ROW, 0, self.t(Text("下拉列表来源（请勿修改）", "Dropdown sources (do not edit)")),
+                        self.fmt(bold=True, font_size=14, font_color=TITLE_FONT))
+        header = self.fmt(bold=True, bg_color=HEADER_FILL, border=1)
+        for col, (key, label) in enumerate(LIST_SOURCES):
+            ws.set_column(col, col, 16)
+            ws.write_string(HEADER_ROW, col, self.t(label), header)
+            items = values[key] or [""]
+            for offset, item in enumerate(items):
+                ws.write_string(FIRST_DATA_ROW + offset, col, item)
+            letter = xl_col_to_name(col)
+            self.book.define_name(f"mt_list_{key}", f"={_quote(title)}!${letter}${FIRST_DATA_ROW + 1}:"
+                                                    f"${letter}${FIRST_DATA_ROW + len(items)}")
+        ws.protect(self.password, PROTECT_OPTIONS)
+
+    def _info(self, ws: Worksheet) -> None:
+        c, plan = self.plan.campaign, self.plan
+        ws.set_column(0, 0, 20)
+        ws.set_column(1, 1, 36)
+        ws.set_column(2, 4, 14)
+        title_format = self.fmt(bold=True, font_size=14, font_color=TITLE_FONT)
+        label = self.fmt(bold=True, bg_color=HEADER_FILL, border=1)
+        text_in = self.fmt(locked=False, border=1)
+        date_in = self.fmt(locked=False, border=1, num_format=NUMBER_FORMATS["date"])
+        date_out = self.fmt(locked=True, border=1, bg_color=COMPUTED_FILL, num_format=NUMBER_FORMATS["date"])
+        section = self.fmt(bold=True, font_size=12, font_color=TITLE_FONT)
+        ws.write_string(TITLE_ROW, 0, f"{c.name} · {self.t(INFO_TITLE)}", title_format)
+        values = {"name": c.name, "start": c.start, "end": c.end, "plan_owner": c.plan_owner, "exec_owner": c.exec_owner}
+        row = FIRST_DATA_ROW - 1
+        as_of_input = None
+        low, high = (datetime.combine(d, time()) for d in self.window)
+        for info in INFO_FIELDS:
+            ws.write_string(row, 0, self.t(info.label), label)
+            if info.computed:
+                ws.write_formula(row, 1, f'=IF({as_of_input}="",TODAY(),{as_of_input})', date_out, "")
+                self.book.define_name("mt_asof", f"={_quote(ws.name)}!$B${row + 1}")
+            elif info.kind == "date":
+                value = values.get(info.key)
+                if isinstance(value, date):
+                    ws.write_datetime(row, 1, datetime.combine(value, time()), date_in)
+                else:
+                    ws.write_blank(row, 1, None, date_in)
+                title, message = VALIDATION_ERRORS["date"]
+                ws.data_validation(row, 1, row, 1, {
+                    "validate": "date", "criteria": "between", "minimum": low, "maximum": high,
+                    "error_title": self.t(title), "input_title": self.t(info.label)[:32],
+                    "input_message": self.t(info.help)[:255] if info.help else "",
+                    "error_message": self.t(message).format(label=self.t(info.label), first=self.window[0],
+                                                            last=self.window[1])[:255]})
+                if info.key == "as_of_input":
+                    as_of_input = f"B{row + 1}"
+            else:
+                ws.write_string(row, 1, str(values.get(info.key, "")), text_in)
+            if info.help:
+                ws.write_string(row, 2, self.t(info.help), self.fmt(italic=True, font_color="#595959"))
+            row += 1
+
+        row += 1
+        ws.write_string(row, 0, self.t(INFO_GOALS), section)
+        row += 1
+        for index, goal in enumerate([*c.goals, "", "", ""][: max(len(c.goals) + 2, 3)]):
+            ws.write_number(row, 0, index + 1, self.fmt(align="center", border=1))
+            ws.write_string(row, 1, goal, text_in)
+            row += 1
+
+        row += 1
+        ws.write_string(row, 0, self.t(INFO_PHASES), section)
+        row += 1
+        for col, heading in enumerate(INFO_PHASE_COLUMNS):
+            ws.write_string(row, col, self.t(heading), label)
+        row += 1
+        for p in plan.phases:
+            ws.write_string(row, 0, p.label(self.locale), self.fmt(border=1))
+            ws.write_datetime(row, 1, datetime.combine(p.start, time()), date_in)
+            ws.write_datetime(row, 2, datetime.combine(p.end, time()), date_in)
+            ws.write_string(row, 3, p.prefix or "", self.fmt(border=1, align="center"))
+            row += 1
+
+        row += 1
+        ws.write_string(row, 0, self.t(INFO_PEOPLE), section)
+        row += 1
+        for col, heading in enumerate(INFO_PEOPLE_COLUMNS):
+            ws.write_string(row, col, self.t(heading), label)
+        row += 1
+        people = {p.name: p for p in plan.people}
+        for name in plan.people_names():
+            person = people.get(name)
+            cells = [name, person.department, person.role, person.contact] if person else [name, "", "", ""]
+            for col, value in enumerate(cells):
+                ws.write_string(row, col, value, text_in)
+            row += 1
+        for _spare in range(10):
+            for col in range(4):
+                ws.write_blank(row, col, None, text_in)
+            row += 1
+        ws.protect(self.password, PROTECT_OPTIONS)
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+
+    def _guide(self, ws: Worksheet) -> None:
+        c = self.plan.campaign
+        ws.set_column(0, 0, 4)
+        ws.set_column(1, 1, 26)
+        ws.set_column(2, 2, 90)
+        ws.hide_gridlines(2)
+        ws.write_string(0, 1, f"{c.name} · {self.t(GUIDE_TITLE)}", self.fmt(bold=True, font_size=16, font_color=TITLE_FONT))
+        ws.write_string(1, 1, f"{c.start} – {c.end}", self.fmt(font_color="#595959"))
+        section = self.fmt(bold=True, font_size=12, font_color=TITLE_FONT)
+        wrap = self.fmt(text_wrap=True, valign="top")
+        row = 3
+        for index, step in enumerate(GUIDE_STEPS, start=1):
+            ws.write_number(row, 0, index, self.fmt(bold=True, align="center", valign="top"))
+            ws.merge_range(row, 1, row, 2, self.t(step), wrap)
+            row += 1
+
+        row += 1
+        ws.write_string(row, 1, self.t(GUIDE_LEGEND), section)
+        row += 1
+        legend: list[tuple[str, str, str, str]] = []
+        for enum in (STATUSES, HEALTH, MILESTONE_STATES):
+            for member in enum.members:
+                legend.append((member.colour or "#FFFFFF", member.font or "#000000", member.label.get(self.locale),
+                               f"{self.t(enum.title)}: {member.label.get(self.locale)}"))
+        legend.append((OVERDUE_FILL, "#000000", self.t(TASKS.title), self.t(OVERDUE_LEGEND)))
+        for _key, colour, meaning in GANTT_LEGEND:
+            legend.append((colour, "#000000", "", f"{self.t(GANTT_TITLE)}: {self.t(meaning)}"))
+        legend.append(("#FFFFFF", "#C00000", MILESTONE_FLAG, self.t(MILESTONE_FLAG_LEGEND)))
+        for colour, font, sample, text in legend:
+            ws.write_string(row, 1, sample, self.fmt(bg_color=colour, font_color=font, border=1, align="center"))
+            ws.write_string(row, 2, text)
+            row += 1
+
+        row += 1
+        ws.write_string(row, 1, self.t(GUIDE_SHEETS), section)
+        row += 1
+        for key in ("info", "tasks", "milestones", "kpis", "kpi_log", "issues", "raci", "lists"):
+            target = sheet_title(key, self.locale)
+            ws.write_url(row, 1, f"internal:{_quote(target)}!A1", string=target)
+            sheet = next((s for s in TABLE_SHEETS if s.key == key), None)
+            ws.write_string(row, 2, self.t(sheet.help) if sheet else "", wrap)
+            row += 1
+        ws.protect(self.password, PROTECT_OPTIONS)
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+
+    def _meta(self, ws: Worksheet) -> None:
+        c, tasks = self.plan.campaign, self.tables["tasks"]
+        rows = [
+            ("template", TEMPLATE_NAME), ("schema_version", SCHEMA_VERSION), ("generator", __version__),
+            ("locale", self.locale), ("campaign", c.name), ("start", c.start.isoformat()), ("end", c.end.isoformat()),
+            ("planned_tasks", len(self.plan.tasks)), ("task_rows", tasks.last_row - tasks.first_row + 1),
+        ]
+        for row, (key, value) in enumerate(rows):
+            ws.write_string(row, 0, key)
+            if isinstance(value, int):
+                ws.write_number(row, 1, value)
+            else:
+                ws.write_string(row, 1, value)
+        ws.hide()
+        ws.protect(self.password, PROTECT_OPTIONS)
+
