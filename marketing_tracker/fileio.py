@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import tempfile
 from collections.abc import Iterator
@@ -53,3 +54,21 @@ def _set_default_mode(path: Path) -> None:
     os.umask(mask)
     with contextlib.suppress(OSError):
         path.chmod(0o666 & ~mask)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector around a bulk build, then restore it.
+
+    Building a workbook allocates hundreds of thousands of small objects that all stay
+    alive until the file is written; the collector keeps re-scanning them for nothing
+    (measured: a third of the time of a 5,000-task tracker). Reference counting still
+    frees everything acyclic; cycles, if any, are collected once the collector resumes.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

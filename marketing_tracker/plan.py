@@ -21,6 +21,7 @@ from typing import Any
 
 from .dates import parse_date
 from .errors import PlanError, Problem
+from .fileio import gc_paused
 from .schema import AGGREGATES, DEFAULT_PHASE_WEIGHTS, DIRECTIONS, LOCALES, PHASES, Locale
 
 
@@ -212,7 +213,8 @@ def load_plan(path: str | os.PathLike[str], *, locale: Locale | None = None) -> 
         raise PlanError([Problem("", f"cannot read the file ({exc.strerror})")], name) from None
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(raw, Loader=loader)  # noqa: S506 - a safe loader
+        with gc_paused():
+            data = yaml.load(raw, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""

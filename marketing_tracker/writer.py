@@ -24,7 +24,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from . import __version__
-from .fileio import atomic_output
+from .fileio import atomic_output, gc_paused
 from .plan import Plan
 from .schema import (
     COMPUTED_FILL,
@@ -108,7 +108,7 @@ def write_tracker(
         write_tracker(load_plan("618.yaml"), "618.xlsx", locale="en")
     """
     plan.check()
-    with atomic_output(path) as staged:
+    with gc_paused(), atomic_output(path) as staged:
         _TrackerWriter(plan, locale or plan.campaign.locale, password, spare_rows).write(staged)
     return Path(path)
 
@@ -134,6 +134,35 @@ class _Table:
         """Absolute reference of a column's data rows on this sheet, for a defined name."""
         letter = self.letters[key]
         return f"{_quote(self.title)}!${letter}${self.first_row + 1}:${letter}${self.last_row + 1}"
+
+
+class _Sheet(Worksheet):  # type: ignore[misc]
+    """A worksheet that writes a column of same-shaped formulas without re-parsing each one.
+
+    xlsxwriter runs over a hundred regular expressions on every formula to add ``_xlfn.``
+    prefixes for Excel's newer functions; ten thousand rows of one formula made that most
+    of the writing time. :meth:`write_formula_column` checks the pattern once (the rows
+    differ only in the row numbers of cell references, never in function names) and skips
+    the rewrite for its rows when the pattern needs none.
+    """
+
+    _verbatim = False
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        if self._verbatim:
+            return formula.removeprefix("=")
+        prepared: str = super()._prepare_formula(formula, expand_future_functions)
+        return prepared
+
+    def write_formula_column(self, first: int, last: int, col: int, pattern: str, cell_format: Any) -> None:
+        """Write ``pattern.format(r=row_number)`` into ``col`` for rows ``first..last`` (0-based)."""
+        example = pattern.format(r=first + 1)
+        self._verbatim = super()._prepare_formula(example) == example.removeprefix("=")
+        try:
+            for row in range(first, last + 1):
+                self.write_formula(row, col, pattern.format(r=row + 1), cell_format, "")
+        finally:
+            self._verbatim = False
 
 
 def _quote(sheet: str) -> str:
@@ -181,7 +210,7 @@ class _TrackerWriter:
         })
         self.book.set_custom_property("marketing_tracker_template", f"{TEMPLATE_NAME}/{SCHEMA_VERSION}")
         self.book.set_calc_mode("auto")
-        sheets = {key: self.book.add_worksheet(sheet_title(key, self.locale)) for key in
+        sheets = {key: self.book.add_worksheet(sheet_title(key, self.locale), worksheet_class=_Sheet) for key in
                   ("guide", "info", "tasks", "milestones", "kpis", "kpi_log", "issues", "raci", "lists", "meta")}
         self._define_tables()
         self._info(sheets["info"])
@@ -220,7 +249,7 @@ class _TrackerWriter:
 
     # ------------------------------------------------------------------ generic table
 
-    def _table(self, ws: Worksheet, table: _Table, records: list[dict[str, Any]]) -> None:
+    def _table(self, ws: _Sheet, table: _Table, records: list[dict[str, Any]]) -> None:
         """Title, notes, headers, values, formulas, validation; the sheet-specific rest is the caller's."""
         sheet, locale = table.sheet, self.locale
         title_format = self.fmt(bold=True, font_size=14, font_color=TITLE_FONT)
@@ -232,18 +261,17 @@ class _TrackerWriter:
             ws.write_string(HEADER_ROW, index, column.label.get(locale),
                             self.fmt(bold=True, bg_color=fill, border=1, text_wrap=True, valign="vcenter", align="center"))
             ws.set_column(index, index, column.width, self._cell_format(column))
+        cells = [(index, column, self._cell_format(column)) for index, column in enumerate(table.columns)]
         for offset, record in enumerate(records):
             row = table.first_row + offset
-            for index, column in enumerate(table.columns):
+            for index, column, cell_format in cells:
                 value = record.get(column.key)
                 if value is not None and value != "":
-                    self._write_value(ws, row, index, column, value)
+                    self._write_value(ws, row, index, column, value, cell_format)
         for index, column in enumerate(table.columns):
             if column.formula:
-                formula = self._compile(column.formula, table)
-                cell_format = self._cell_format(column)
-                for row in range(table.first_row, table.last_row + 1):
-                    ws.write_formula(row, index, formula.format(r=row + 1), cell_format, "")
+                ws.write_formula_column(table.first_row, table.last_row, index, self._compile(column.formula, table),
+                                        self._cell_format(column))
             else:
                 self._validate(ws, table, index, column)
         last_col = len(table.columns) - 1
@@ -262,8 +290,7 @@ class _TrackerWriter:
             return self.fmt(locked=True, bg_color=COMPUTED_FILL, num_format=column.num_format or "General")
         return self.fmt(locked=False, num_format=NUMBER_FORMATS.get(column.kind, "@"), valign="top")
 
-    def _write_value(self, ws: Worksheet, row: int, col: int, column: Column, value: Any) -> None:
-        cell_format = self._cell_format(column)
+    def _write_value(self, ws: _Sheet, row: int, col: int, column: Column, value: Any, cell_format: Any) -> None:
         if column.kind == "date":
             ws.write_datetime(row, col, datetime.combine(value, time()), cell_format)
         elif column.kind in ("percent", "money", "number"):
@@ -289,7 +316,7 @@ class _TrackerWriter:
 
         return "=" + _PLACEHOLDER.sub(replace, template)
 
-    def _validate(self, ws: Worksheet, table: _Table, col: int, column: Column) -> None:
+    def _validate(self, ws: _Sheet, table: _Table, col: int, column: Column) -> None:
         """Excel data validation for one input column, from its kind."""
         first, last = table.first_row, table.last_row
         cell = xl_rowcol_to_cell(first, col)
@@ -337,7 +364,7 @@ class _TrackerWriter:
             options.update(input_title=column.label.get(self.locale)[:32], input_message=self.t(column.help)[:255])
         ws.data_validation(first, col, last, col, options)
 
-    def _colour_rules(self, ws: Worksheet, table: _Table, key: str, enum: Enumeration) -> None:
+    def _colour_rules(self, ws: _Sheet, table: _Table, key: str, enum: Enumeration) -> None:
         """Fill a choice column's cells with the colour of the value they hold."""
         col = table.col(key)
         for member in enum.members:
@@ -348,7 +375,7 @@ class _TrackerWriter:
 
     # ------------------------------------------------------------------ sheets
 
-    def _tasks(self, ws: Worksheet) -> None:
+    def _tasks(self, ws: _Sheet) -> None:
         table = self.tables["tasks"]
         records = []
         for t in self.plan.tasks:
@@ -378,7 +405,7 @@ class _TrackerWriter:
             "type": "formula", "criteria": overdue, "format": self.fmt(bg_color=OVERDUE_FILL)})
         self._gantt(ws, table)
 
-    def _gantt(self, ws: Worksheet, table: _Table) -> None:
+    def _gantt(self, ws: _Sheet, table: _Table) -> None:
         """A strip of day (or week) columns right of the table, drawn by conditional formats."""
         c = self.plan.campaign
         days = (c.end - c.start).days + 1
@@ -432,7 +459,7 @@ class _TrackerWriter:
             "type": "formula", "criteria": f"={rules['today']}",
             "format": self.fmt(bg_color=dict((k, c) for k, c, _ in GANTT_LEGEND)["today"], bold=True)})
 
-    def _milestones(self, ws: Worksheet) -> None:
+    def _milestones(self, ws: _Sheet) -> None:
         table = self.tables["milestones"]
         records = []
         for m in self.plan.milestones:
@@ -447,7 +474,7 @@ class _TrackerWriter:
             "type": "formula", "criteria": soon.format(r=table.first_row + 1),
             "format": self.fmt(bg_color="#FFEB9C", bold=True)})
 
-    def _kpis(self, ws: Worksheet) -> None:
+    def _kpis(self, ws: _Sheet) -> None:
         table = self.tables["kpis"]
         records = [{"kpi_key": k.key, "name": k.name, "unit": k.unit, "target": k.target,
                     "direction": ENUMERATIONS["direction"].label(k.direction, self.locale),
@@ -459,12 +486,12 @@ class _TrackerWriter:
             "mid_type": "num", "mid_value": 0.8, "mid_color": "#FFEB84",
             "max_type": "num", "max_value": 1, "max_color": "#63BE7B"})
 
-    def _issues(self, ws: Worksheet) -> None:
+    def _issues(self, ws: _Sheet) -> None:
         table = self.tables["issues"]
         self._table(ws, table, [])
         self._colour_rules(ws, table, "status", ISSUE_STATES)
 
-    def _raci(self, ws: Worksheet) -> None:
+    def _raci(self, ws: _Sheet) -> None:
         table = self.tables["raci"]
         records = []
         for t in self.plan.tasks:
@@ -484,7 +511,7 @@ class _TrackerWriter:
                                            f'{table.letters["check"]}{table.first_row + 1}<>"✓")',
             "format": self.fmt(bg_color=STATUSES.member("delayed").colour, font_color=STATUSES.member("delayed").font)})
 
-    def _lists(self, ws: Worksheet) -> None:
+    def _lists(self, ws: _Sheet) -> None:
         plan = self.plan
         values = {
             "phase": [p.label(self.locale) for p in plan.phases],
@@ -511,7 +538,7 @@ class _TrackerWriter:
                                                     f"${letter}${FIRST_DATA_ROW + len(items)}")
         ws.protect(self.password, PROTECT_OPTIONS)
 
-    def _info(self, ws: Worksheet) -> None:
+    def _info(self, ws: _Sheet) -> None:
         c, plan = self.plan.campaign, self.plan
         ws.set_column(0, 0, 20)
         ws.set_column(1, 1, 36)
@@ -596,7 +623,7 @@ class _TrackerWriter:
         ws.set_paper(9)
         ws.fit_to_pages(1, 0)
 
-    def _guide(self, ws: Worksheet) -> None:
+    def _guide(self, ws: _Sheet) -> None:
         c = self.plan.campaign
         ws.set_column(0, 0, 4)
         ws.set_column(1, 1, 26)
@@ -642,7 +669,7 @@ class _TrackerWriter:
         ws.set_paper(9)
         ws.fit_to_pages(1, 0)
 
-    def _meta(self, ws: Worksheet) -> None:
+    def _meta(self, ws: _Sheet) -> None:
         c, tasks = self.plan.campaign, self.tables["tasks"]
         rows = [
             ("template", TEMPLATE_NAME), ("schema_version", SCHEMA_VERSION), ("generator", __version__),
