@@ -42,6 +42,11 @@ def parse_date(value: object, default_year: int | None = None) -> date | None:
         return value
     if not isinstance(value, str):
         return None
+    if len(value) == 10:
+        try:
+            return date.fromisoformat(value)  # the common case, without a regular expression
+        except ValueError:
+            pass
     text = value.translate(_FULLWIDTH)
     match = _FULL.match(text) or _COMPACT.match(text)
     if match:

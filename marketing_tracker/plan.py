@@ -211,10 +211,12 @@ def load_plan(path: str | os.PathLike[str], *, locale: Locale | None = None) -> 
             raw = handle.read()
     except OSError as exc:
         raise PlanError([Problem("", f"cannot read the file ({exc.strerror})")], name) from None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    # The base loader keeps every scalar as written: the plan's own types decide what a
+    # value is, so ID 0123 stays "0123" (YAML 1.1 would read an octal 83) and "no" stays text.
+    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
     try:
         with gc_paused():
-            data = yaml.load(raw, Loader=loader)  # noqa: S506 - a safe loader
+            data = yaml.load(raw, Loader=loader)  # noqa: S506 - the base loader builds no objects
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
@@ -233,6 +235,13 @@ def plan_from_dict(data: object, *, source: str = "plan", locale: Locale | None 
     if problems or plan is None:
         raise PlanError(problems, source)
     return plan
+
+
+_NULLS = ("", "~", "null", "Null", "NULL")
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() in _NULLS)
 
 
 class _Reader:
@@ -256,7 +265,7 @@ class _Reader:
 
     def text(self, data: Mapping[str, Any], key: str, path: str, required: bool = False) -> str:
         value = data.get(key)
-        if value is None or value == "":
+        if _missing(value):
             if required:
                 self.fail(f"{path}.{key}", "is required")
             return ""
@@ -267,7 +276,7 @@ class _Reader:
 
     def day(self, data: Mapping[str, Any], key: str, path: str, required: bool = False) -> date | None:
         value = data.get(key)
-        if value is None or value == "":
+        if _missing(value):
             if required:
                 self.fail(f"{path}.{key}", "is required")
             return None
@@ -278,7 +287,7 @@ class _Reader:
 
     def number(self, data: Mapping[str, Any], key: str, path: str, required: bool = False) -> float | None:
         value = data.get(key)
-        if value is None or value == "":
+        if _missing(value):
             if required:
                 self.fail(f"{path}.{key}", "is required")
             return None
@@ -293,7 +302,7 @@ class _Reader:
 
     def names(self, data: Mapping[str, Any], key: str, path: str) -> list[str]:
         value = data.get(key)
-        if value is None:
+        if _missing(value):
             return []
         if isinstance(value, str):
             return [part.strip() for part in value.replace("，", ",").split(",") if part.strip()]
@@ -304,7 +313,7 @@ class _Reader:
 
     def items(self, data: Mapping[str, Any], key: str) -> list[Any]:
         value = data.get(key)
-        if value is None:
+        if _missing(value):
             return []
         if not isinstance(value, list):
             self.fail(key, "expected a list")

@@ -177,3 +177,19 @@ def test_dates_written_as_text_are_read(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     task = load_plan(path).tasks[0]
     assert (task.start, task.end) == (date(2025, 3, 2), date(2025, 3, 4))
+
+
+def test_ids_and_names_keep_exactly_what_was_written(tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text(
+        "campaign: {name: 2025, start: 2025-03-01, end: 2025-03-31}\n"
+        "tasks:\n"
+        "  - {id: 0123, name: no, phase: prep, budget: '1,500'}\n"
+        "  - {id: 001, name: 'on', phase: prep, owner: null}\n",
+        encoding="utf-8",
+    )
+    plan = load_plan(path)
+    assert plan.campaign.name == "2025"
+    assert [(t.id, t.name) for t in plan.tasks] == [("0123", "no"), ("001", "on")]
+    assert plan.tasks[0].budget == 1500
+    assert plan.tasks[1].owner == ""
