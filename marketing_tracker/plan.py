@@ -407,8 +407,7 @@ class _Reader:
                          self.text(data, "id", path))
 
     def task(self, value: object, path: str) -> Task | None:
-        allowed = [f.name for f in fields(Task)]
-        data = self.mapping(value, path, allowed)
+        data = self.mapping(value, path, _TASK_FIELDS)
         if data is None:
             return None
         task_id = self.text(data, "id", path, required=True)
@@ -427,6 +426,9 @@ class _Reader:
             description=self.text(data, "description", path),
         )
         return task if task_id else None
+
+
+_TASK_FIELDS = tuple(f.name for f in fields(Task))
 
 
 def normalise_locale(value: str) -> Locale | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -261,13 +262,14 @@ class _TrackerWriter:
             ws.write_string(HEADER_ROW, index, column.label.get(locale),
                             self.fmt(bold=True, bg_color=fill, border=1, text_wrap=True, valign="vcenter", align="center"))
             ws.set_column(index, index, column.width, self._cell_format(column))
-        cells = [(index, column, self._cell_format(column)) for index, column in enumerate(table.columns)]
+        cells = [(index, column.key, self._cell_writer(ws, column), self._cell_format(column))
+                 for index, column in enumerate(table.columns)]
         for offset, record in enumerate(records):
             row = table.first_row + offset
-            for index, column, cell_format in cells:
-                value = record.get(column.key)
+            for index, key, write, cell_format in cells:
+                value = record.get(key)
                 if value is not None and value != "":
-                    self._write_value(ws, row, index, column, value, cell_format)
+                    write(row, index, value, cell_format)
         for index, column in enumerate(table.columns):
             if column.formula:
                 ws.write_formula_column(table.first_row, table.last_row, index, self._compile(column.formula, table),
@@ -290,13 +292,14 @@ class _TrackerWriter:
             return self.fmt(locked=True, bg_color=COMPUTED_FILL, num_format=column.num_format or "General")
         return self.fmt(locked=False, num_format=NUMBER_FORMATS.get(column.kind, "@"), valign="top")
 
-    def _write_value(self, ws: _Sheet, row: int, col: int, column: Column, value: Any, cell_format: Any) -> None:
+    @staticmethod
+    def _cell_writer(ws: _Sheet, column: Column) -> Callable[[int, int, Any, Any], Any]:
+        """The typed xlsxwriter call for a column's values (user text never becomes a formula)."""
         if column.kind == "date":
-            ws.write_datetime(row, col, datetime.combine(value, time()), cell_format)
-        elif column.kind in ("percent", "money", "number"):
-            ws.write_number(row, col, value, cell_format)
-        else:
-            ws.write_string(row, col, str(value), cell_format)
+            return lambda row, col, value, fmt: ws.write_datetime(row, col, datetime.combine(value, time()), fmt)
+        if column.kind in ("percent", "money", "number"):
+            return ws.write_number  # type: ignore[no-any-return]
+        return lambda row, col, value, fmt: ws.write_string(row, col, str(value), fmt)
 
     def _compile(self, template: str, table: _Table, absolute: bool = False) -> str:
         """A schema formula template -> a ``str.format`` pattern with ``{r}`` for the row."""

@@ -1,0 +1,56 @@
+"""docs/ stays in step with the code: generated sections are compared with what the schema says."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from marketing_tracker.schema import TABLE_SHEETS, Column
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+KIND_WORDS = {
+    "text": "text", "id": "ID (unique)", "date": "date", "percent": "number 0-100", "money": "amount >= 0",
+    "number": "number", "choice": "dropdown", "person": "person (dropdown)", "ids": "task IDs, comma separated",
+    "formula": "computed",
+}
+
+
+def describe(column: Column) -> str:
+    kind = KIND_WORDS[column.kind]
+    if column.choices and column.kind == "choice":
+        kind += f" ({column.choices})"
+    required = "yes" if column.required else ""
+    return f"| {column.label.zh} | {column.label.en} | {kind} | {required} |"
+
+
+def columns_section() -> str:
+    lines: list[str] = []
+    for sheet in TABLE_SHEETS:
+        lines += ["", f"### {sheet.title.zh} / {sheet.title.en}", "",
+                  "| column (zh-CN) | column (en) | type | required |", "|---|---|---|---|"]
+        lines += [describe(c) for c in sheet.columns]
+        if sheet.key == "raci":
+            lines.append("| *one column per person* | | dropdown (R, A, R/A, C, I) | |")
+    return "\n".join(lines) + "\n"
+
+
+def refresh_or_compare(path: Path, name: str, body: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    pattern = re.compile(rf"(<!-- BEGIN GENERATED: {name} -->\n)(.*?)(<!-- END GENERATED: {name} -->)", re.S)
+    match = pattern.search(text)
+    assert match, f"{path.name} lacks the generated section {name}"
+    if os.environ.get("MT_REFRESH_DOCS"):
+        path.write_text(pattern.sub(lambda m: m.group(1) + body + m.group(3), text), encoding="utf-8")
+        return
+    assert match.group(2) == body, f"{path.name} is stale: run MT_REFRESH_DOCS=1 python -m pytest tests/test_docs.py"
+
+
+def test_the_tracker_page_lists_every_column_of_the_schema() -> None:
+    refresh_or_compare(DOCS / "tracker.md", "columns", columns_section())
+
+
+def test_every_doc_page_the_readme_links_exists() -> None:
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    for link in re.findall(r"\]\((docs/[^)]+)\)", readme):
+        assert (DOCS.parent / link).is_file(), link
