@@ -263,11 +263,18 @@ class _Reader:
                 self.fail(f"{path}.{key}" if path else str(key), f"unknown field (expected one of: {', '.join(allowed)})")
         return value
 
-    def text(self, data: Mapping[str, Any], key: str, path: str, required: bool = False) -> str:
+    def present(self, data: Mapping[str, Any], key: str, path: str, required: bool) -> Any:
+        """The field's value, or ``None`` when it is empty (a problem if it is required)."""
         value = data.get(key)
-        if _missing(value):
-            if required:
-                self.fail(f"{path}.{key}", "is required")
+        if not _missing(value):
+            return value
+        if required:
+            self.fail(f"{path}.{key}", "is required")
+        return None
+
+    def text(self, data: Mapping[str, Any], key: str, path: str, required: bool = False) -> str:
+        value = self.present(data, key, path, required)
+        if value is None:
             return ""
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             return str(value).strip()
@@ -275,10 +282,8 @@ class _Reader:
         return ""
 
     def day(self, data: Mapping[str, Any], key: str, path: str, required: bool = False) -> date | None:
-        value = data.get(key)
-        if _missing(value):
-            if required:
-                self.fail(f"{path}.{key}", "is required")
+        value = self.present(data, key, path, required)
+        if value is None:
             return None
         parsed = parse_date(value)
         if parsed is None:
@@ -286,10 +291,8 @@ class _Reader:
         return parsed
 
     def number(self, data: Mapping[str, Any], key: str, path: str, required: bool = False) -> float | None:
-        value = data.get(key)
-        if _missing(value):
-            if required:
-                self.fail(f"{path}.{key}", "is required")
+        value = self.present(data, key, path, required)
+        if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             self.fail(f"{path}.{key}", f"{value!r} is not a number")

@@ -591,12 +591,7 @@ class _TrackerWriter:
             ws.write_string(row, 1, goal, text_in)
             row += 1
 
-        row += 1
-        ws.write_string(row, 0, self.t(INFO_PHASES), section)
-        row += 1
-        for col, heading in enumerate(INFO_PHASE_COLUMNS):
-            ws.write_string(row, col, self.t(heading), label)
-        row += 1
+        row = self._info_block(ws, row + 1, INFO_PHASES, INFO_PHASE_COLUMNS, section, label)
         for p in plan.phases:
             ws.write_string(row, 0, p.label(self.locale), self.fmt(border=1))
             ws.write_datetime(row, 1, datetime.combine(p.start, time()), date_in)
@@ -604,12 +599,7 @@ class _TrackerWriter:
             ws.write_string(row, 3, p.prefix or "", self.fmt(border=1, align="center"))
             row += 1
 
-        row += 1
-        ws.write_string(row, 0, self.t(INFO_PEOPLE), section)
-        row += 1
-        for col, heading in enumerate(INFO_PEOPLE_COLUMNS):
-            ws.write_string(row, col, self.t(heading), label)
-        row += 1
+        row = self._info_block(ws, row + 1, INFO_PEOPLE, INFO_PEOPLE_COLUMNS, section, label)
         people = {p.name: p for p in plan.people}
         for name in plan.people_names():
             person = people.get(name)
@@ -625,6 +615,13 @@ class _TrackerWriter:
         ws.set_landscape()
         ws.set_paper(9)
         ws.fit_to_pages(1, 0)
+
+    def _info_block(self, ws: _Sheet, row: int, title: Text, headings: tuple[Text, ...], section: Any, label: Any) -> int:
+        """A titled block with a header row on the info sheet; returns the first data row."""
+        ws.write_string(row, 0, self.t(title), section)
+        for col, heading in enumerate(headings):
+            ws.write_string(row + 1, col, self.t(heading), label)
+        return row + 2
 
     def _guide(self, ws: _Sheet) -> None:
         c = self.plan.campaign
