@@ -14,10 +14,14 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .errors import OutputError, PlanError, Problem, TrackerError
+from .findings import CODES, Finding
 from .plan import Campaign, Kpi, Milestone, Person, Phase, Plan, Task, load_plan, plan_from_dict
+from .reader import Tracker, UnreadableFile, read_tracker
+from .validate import validate
 from .writer import write_tracker
 
 __all__ = [
-    "Campaign", "Kpi", "Milestone", "OutputError", "Person", "Phase", "Plan", "PlanError", "Problem", "Task",
-    "TrackerError", "__version__", "load_plan", "plan_from_dict", "write_tracker",
+    "CODES", "Campaign", "Finding", "Kpi", "Milestone", "OutputError", "Person", "Phase", "Plan", "PlanError", "Problem",
+    "Task", "Tracker", "TrackerError", "UnreadableFile", "__version__", "load_plan", "plan_from_dict", "read_tracker",
+    "validate", "write_tracker",
 ]

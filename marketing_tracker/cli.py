@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from . import __version__
@@ -38,11 +39,31 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--spare-rows", type=_positive, default=None, metavar="N",
                      help="empty task rows for work added later (default: 200)")
 
+    check = commands.add_parser("validate", help="check filled trackers and list every problem with its cell",
+                                description="Check filled trackers; exit 1 when any has errors.")
+    check.add_argument("files", nargs="+", metavar="FILE.xlsx", help="filled trackers (.xlsx, .xlsm, .xls, .ods)")
+    check.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    _common_check_options(check)
+    check.add_argument("-v", "--verbose", action="store_true", help="also list values that were understood and normalised")
+
     demo = commands.add_parser("demo", help="run the sample 618 campaign through the whole loop",
                                description="Write the sample 618 campaign's files into a folder.")
     demo.add_argument("-o", "--output", metavar="DIR", default="marketing-tracker-demo",
                       help="folder to write into (default: ./marketing-tracker-demo)")
     return parser
+
+
+def _common_check_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD",
+                         help="judge dates as of this day (default: the workbook's status date, else today)")
+    command.add_argument("--lang", choices=["zh-CN", "en"], help="message language (default: the workbook's)")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2024-05-24") from None
 
 
 def _positive(text: str) -> int:
@@ -68,6 +89,18 @@ def _new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _validate(args: argparse.Namespace) -> int:
+    from .report_text import CheckedFile, check_files, render_json, render_text
+
+    show_progress = args.format == "text" and len(args.files) > 1 and sys.stderr.isatty()
+    results: list[CheckedFile] = check_files(args.files, as_of=args.as_of, lang=args.lang, progress=show_progress)
+    if args.format == "json":
+        print(render_json(results, lang=args.lang))
+    else:
+        print(render_text(results, lang=args.lang, verbose=args.verbose), end="")
+    return max(result.exit_code for result in results)
+
+
 def _demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -81,7 +114,7 @@ def _demo(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
-    handlers = {"new": _new, "demo": _demo}
+    handlers = {"new": _new, "validate": _validate, "demo": _demo}
     try:
         return handlers[args.command](args)
     except PlanError as exc:

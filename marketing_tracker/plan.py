@@ -534,14 +534,17 @@ def _check(plan: Plan) -> list[Problem]:
                 fail(f"tasks[{i}].depends_on[{j}]", f"{t.id} depends on unknown task {dep!r}")
             elif dep == t.id:
                 fail(f"tasks[{i}].depends_on[{j}]", f"{t.id} depends on itself")
-    cycle = _find_cycle({t.id: [d for d in t.depends_on if d in ids and d != t.id] for t in plan.tasks})
+    cycle = find_cycle({t.id: [d for d in t.depends_on if d in ids and d != t.id] for t in plan.tasks})
     if cycle:
         fail(f"tasks[{ids[cycle[0]]}].depends_on", "dependency cycle: " + " -> ".join([*cycle, cycle[0]]))
     return problems
 
 
-def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
-    """One dependency cycle if there is any (iterative, so 5,000-task plans do not recurse)."""
+def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    """One dependency cycle if there is any (iterative, so 50,000 tasks do not recurse).
+
+    Shared by the plan check and the tracker validator.
+    """
     state: dict[str, int] = {}  # 1 on the current path, 2 finished
     for root in graph:
         if state.get(root):

@@ -91,6 +91,7 @@ def write_tracker(
     locale: Locale | None = None,
     password: str | None = None,
     spare_rows: int | None = None,
+    records: dict[str, list[dict[str, Any]]] | None = None,
 ) -> Path:
     """Write the blank tracker workbook for ``plan`` to ``path`` and return the path.
 
@@ -103,6 +104,9 @@ def write_tracker(
             without one, which keeps honest people from breaking formulas by accident.
         spare_rows: empty rows under the planned tasks for work added mid-campaign
             (at least 200 by default).
+        records: filled rows to write instead of the plan's, by sheet key (``"tasks"``,
+            ``"kpi_log"``, ...), each a dict of column key -> value (enumeration keys or
+            labels, dates, numbers; text is kept as typed). Used to merge filled copies.
 
     Example::
 
@@ -110,7 +114,7 @@ def write_tracker(
     """
     plan.check()
     with gc_paused(), atomic_output(path) as staged:
-        _TrackerWriter(plan, locale or plan.campaign.locale, password, spare_rows).write(staged)
+        _TrackerWriter(plan, locale or plan.campaign.locale, password, spare_rows, records).write(staged)
     return Path(path)
 
 
@@ -175,8 +179,10 @@ def _literal(text: str) -> str:
 
 
 class _TrackerWriter:
-    def __init__(self, plan: Plan, locale: Locale, password: str | None, spare_rows: int | None) -> None:
+    def __init__(self, plan: Plan, locale: Locale, password: str | None, spare_rows: int | None,
+                 records: dict[str, list[dict[str, Any]]] | None = None) -> None:
         self.plan = plan
+        self.records = records or {}
         self.locale = locale
         self.password = password or ""
         self.spare_rows = spare_rows
@@ -234,6 +240,8 @@ class _TrackerWriter:
                           for name in plan.people_names()]
         counts = {"tasks": len(plan.tasks), "milestones": len(plan.milestones), "kpis": len(plan.kpis),
                   "kpi_log": 0, "issues": 0, "raci": len(plan.tasks)}
+        counts.update({key: len(rows) for key, rows in self.records.items()})
+        counts["raci"] = max(counts["raci"], counts["tasks"])
         for sheet in TABLE_SHEETS:
             spare = sheet.min_spare_rows if self.spare_rows is None or sheet.key not in ("tasks", "raci") \
                 else max(self.spare_rows, 1)
@@ -252,6 +260,7 @@ class _TrackerWriter:
 
     def _table(self, ws: _Sheet, table: _Table, records: list[dict[str, Any]]) -> None:
         """Title, notes, headers, values, formulas, validation; the sheet-specific rest is the caller's."""
+        records = self.records.get(table.sheet.key, records)
         sheet, locale = table.sheet, self.locale
         title_format = self.fmt(bold=True, font_size=14, font_color=TITLE_FONT)
         ws.write_string(TITLE_ROW, 0, f"{self.plan.campaign.name} · {table.title}", title_format)
@@ -292,14 +301,35 @@ class _TrackerWriter:
             return self.fmt(locked=True, bg_color=COMPUTED_FILL, num_format=column.num_format or "General")
         return self.fmt(locked=False, num_format=NUMBER_FORMATS.get(column.kind, "@"), valign="top")
 
-    @staticmethod
-    def _cell_writer(ws: _Sheet, column: Column) -> Callable[[int, int, Any, Any], Any]:
-        """The typed xlsxwriter call for a column's values (user text never becomes a formula)."""
+    def _cell_writer(self, ws: _Sheet, column: Column) -> Callable[[int, int, Any, Any], Any]:
+        """The typed xlsxwriter call for a column's values (user text never becomes a formula).
+
+        Values of the wrong type (text in a date column, as a person left it) are kept as text.
+        """
         if column.kind == "date":
-            return lambda row, col, value, fmt: ws.write_datetime(row, col, datetime.combine(value, time()), fmt)
+            def write_date(row: int, col: int, value: Any, fmt: Any) -> Any:
+                if isinstance(value, date):
+                    return ws.write_datetime(row, col, datetime.combine(value, time()), fmt)
+                return ws.write_string(row, col, str(value), fmt)
+            return write_date
         if column.kind in ("percent", "money", "number"):
-            return ws.write_number  # type: ignore[no-any-return]
-        return lambda row, col, value, fmt: ws.write_string(row, col, str(value), fmt)
+            def write_number(row: int, col: int, value: Any, fmt: Any) -> Any:
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    return ws.write_number(row, col, value, fmt)
+                return ws.write_string(row, col, str(value), fmt)
+            return write_number
+        enumeration = ENUMERATIONS.get(column.choices or "")
+        labels = {m.key: m.label.get(self.locale) for m in enumeration.members} if enumeration else {}
+        if column.choices == "phase":
+            labels = {p.key: p.label(self.locale) for p in self.plan.phases}
+        if column.choices == "raci":
+            labels = {m.key: m.label.get(self.locale) for m in RACI.members}
+
+        def write_text(row: int, col: int, value: Any, fmt: Any) -> Any:
+            if isinstance(value, list):
+                value = ",".join(str(v) for v in value)
+            return ws.write_string(row, col, labels.get(value, str(value)) if labels else str(value), fmt)
+        return write_text
 
     def _compile(self, template: str, table: _Table, absolute: bool = False) -> str:
         """A schema formula template -> a ``str.format`` pattern with ``{r}`` for the row."""

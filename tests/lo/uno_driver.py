@@ -5,9 +5,11 @@ Run with the system Python that has Debian's ``python3-uno`` (not the project's 
     /usr/bin/python3 tests/lo/uno_driver.py < job.json > result.json
 
 The job (JSON on stdin) names a workbook and what to do with it, in this order:
-``type`` cells (``setFormula``: Calc's own type detection, as if typed), ``text`` cells
-(``setString``: stored as typed), ``recalc``, ``read`` cells, ``only_sheet`` / ``print_area``
-for a picture, then ``save`` to other formats. Each LibreOffice gets its own profile so
+``unprotect`` sheets, ``type`` cells (``setFormula``: Calc's own type detection, as if
+typed), ``text`` cells (``setString``: stored as typed), ``merge`` ranges,
+``insert_columns`` (with a header), ``insert_rows``, ``rename`` sheets, ``recalc``,
+``read`` cells and ``validation`` rules, ``only_sheet`` / ``hide_columns`` /
+``print_area`` for a picture, then ``save`` to other formats. Each LibreOffice gets its own profile so
 several can run side by side. The result (JSON on stdout) holds what was read.
 """
 
@@ -87,6 +89,16 @@ def run(job):
             cell_of(doc, edit["sheet"], edit["cell"]).setFormula(edit["value"])
         for edit in job.get("text", []):
             cell_of(doc, edit["sheet"], edit["cell"]).setString(edit["value"])
+        for edit in job.get("merge", []):
+            cell_of(doc, edit["sheet"], edit["range"]).merge(True)
+        for edit in job.get("insert_columns", []):
+            sheet = doc.Sheets.getByName(edit["sheet"])
+            sheet.Columns.insertByIndex(edit["index"], 1)
+            sheet.getCellByPosition(edit["index"], edit["header_row"] - 1).setString(edit["header"])
+        for edit in job.get("insert_rows", []):
+            doc.Sheets.getByName(edit["sheet"]).Rows.insertByIndex(edit["before"] - 1, edit["count"])
+        for edit in job.get("rename", []):
+            doc.Sheets.getByName(edit["from"]).setName(edit["to"])
         if job.get("recalc"):
             doc.calculateAll()
         for item in job.get("read", []):

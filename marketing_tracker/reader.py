@@ -1,0 +1,472 @@
+"""Workbook -> typed tables, with the address of every value as the user saved it.
+
+Values come from python-calamine (a Rust reader, about seven times faster than openpyxl
+here, and it reads .xlsx, .xlsm, .xls and .ods alike). Sheets are found by the hidden
+identity sheet's locale, by name in either language, or by their header row when a sheet
+was renamed; columns by label, in either language, or alias, in any order. Extra columns
+are kept and reported, never dropped. Computed columns are not trusted: a workbook written
+by a library caches 0 for them, so the reader leaves them to :mod:`derived`.
+
+Example::
+
+    tracker = read_tracker("618-filled.xlsx")
+    for record in tracker.tables["tasks"].records:
+        print(record.row, record.values["task_id"], record.values.get("progress"))
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from xlsxwriter.utility import xl_col_to_name
+
+from .coerce import coercer_for, is_blank, make_date
+from .coerce import text as coerce_text
+from .errors import TrackerError
+from .findings import Finding
+from .schema import (
+    INFO_FIELDS,
+    INFO_PEOPLE,
+    INFO_PHASES,
+    INFO_TITLE,
+    LOCALES,
+    META_SHEET,
+    PHASES,
+    SCHEMA_VERSION,
+    TABLE_SHEETS,
+    TEMPLATE_NAME,
+    Column,
+    Locale,
+    Sheet,
+)
+
+HEADER_SEARCH_ROWS = 15
+#: Sheets a tracker cannot do without; the others are checked when they are there.
+REQUIRED_SHEETS = ("tasks",)
+
+
+class UnreadableFile(TrackerError, ValueError):
+    """The file cannot be read as a workbook at all (not a spreadsheet, damaged, encrypted)."""
+
+
+@dataclass
+class Record:
+    """One filled row: typed values by column key, the raw cell values, and its row number (1-based)."""
+
+    row: int
+    values: dict[str, Any]
+    raw: dict[str, Any]
+
+
+@dataclass
+class Table:
+    """A table sheet as found in the file."""
+
+    key: str
+    sheet: str  # the sheet's name in the file
+    header_row: int  # 1-based
+    columns: dict[str, int]  # schema key -> 0-based column index in the file
+    extra: dict[str, int] = field(default_factory=dict)  # header text -> column index, for columns not in the schema
+    records: list[Record] = field(default_factory=list)
+
+    def cell(self, key: str, row: int) -> str:
+        """The A1 address of a column's cell on a row, where the user has it."""
+        return f"{xl_col_to_name(self.columns[key])}{row}"
+
+
+@dataclass
+class CampaignInfo:
+    """What the campaign-info sheet says."""
+
+    name: str = ""
+    start: date | None = None
+    end: date | None = None
+    plan_owner: str = ""
+    exec_owner: str = ""
+    as_of: date | None = None  # the status date, when someone set one
+    phases: list[tuple[str, str, date | None, date | None]] = field(default_factory=list)  # key, label, start, end
+    people: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Tracker:
+    """A filled tracker, read: typed tables, campaign info, and what reading found."""
+
+    path: str
+    locale: Locale
+    campaign: CampaignInfo
+    tables: dict[str, Table]
+    findings: list[Finding]
+    meta: dict[str, Any]
+
+    def records(self, key: str) -> list[Record]:
+        table = self.tables.get(key)
+        return table.records if table else []
+
+
+def _normalise_header(text: Any) -> str:
+    return re.sub(r"[\s\u3000_]+", "", str(text)).replace("（", "(").replace("）", ")").casefold()
+
+
+def _header_index(sheet: Sheet) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for column in sheet.columns:
+        for name in (column.label.zh, column.label.en, *column.aliases):
+            index.setdefault(_normalise_header(name), column.key)
+    return index
+
+
+_HEADERS = {sheet.key: _header_index(sheet) for sheet in TABLE_SHEETS}
+_SHEETS = {sheet.key: sheet for sheet in TABLE_SHEETS}
+
+
+def read_tracker(path: str | os.PathLike[str]) -> Tracker:
+    """Read a filled tracker (.xlsx, .xlsm, .xls, .ods). Raise :class:`UnreadableFile` when it is no workbook.
+
+    Problems with the content are findings on the result, never exceptions.
+    """
+    grid_source = _open(path)
+    findings: list[Finding] = []
+    names = grid_source.sheet_names
+    meta = _meta(grid_source) if META_SHEET in names else {}
+    locale = _locale(meta, names)
+    if meta.get("template") != TEMPLATE_NAME:
+        findings.append(Finding("foreign-workbook", params={"detail": _foreign_detail(meta, locale)}))
+    elif str(meta.get("schema_version")) != str(SCHEMA_VERSION):
+        detail = (f"由模板第 {meta.get('schema_version')} 版生成（当前第 {SCHEMA_VERSION} 版）" if locale == "zh-CN"
+                  else f"was made with template version {meta.get('schema_version')} (this is version {SCHEMA_VERSION})")
+        findings.append(Finding("foreign-workbook", params={"detail": detail}))
+
+    grids: dict[str, list[list[Any]]] = {}
+
+    def grid(name: str) -> list[list[Any]]:
+        if name not in grids:
+            grids[name] = _grid(grid_source, name)
+        return grids[name]
+
+    info_name = next((n for n in names if n in (INFO_TITLE.zh, INFO_TITLE.en)), None)
+    campaign = _campaign(grid(info_name)) if info_name else CampaignInfo()
+    if campaign.start is None and meta.get("start"):
+        campaign.start = date.fromisoformat(str(meta["start"]))
+        campaign.end = date.fromisoformat(str(meta["end"])) if meta.get("end") else None
+    default_year = campaign.start.year if campaign.start else None
+    phase_labels = {label: key for key, label, _s, _e in campaign.phases if label}
+
+    tables: dict[str, Table] = {}
+    taken: set[str] = set()
+    ours = meta.get("template") == TEMPLATE_NAME
+    for sheet in TABLE_SHEETS:
+        found = _find_sheet(sheet, names, grid, taken)
+        if found is None:
+            if sheet.key in REQUIRED_SHEETS or ours:
+                expected = f"{sheet.title.zh}" if locale == "zh-CN" else sheet.title.en
+                detail = "" if ours else (f"（文件中的工作表：{'、'.join(n for n in names if n != META_SHEET)}）"
+                                          if locale == "zh-CN" else f" (the file has: {', '.join(names)})")
+                findings.append(Finding("sheet-missing", params={"expected": expected, "detail": detail}))
+            continue
+        name, header_row = found
+        taken.add(name)
+        table, table_findings = _read_table(sheet, name, header_row, grid(name), default_year, phase_labels, locale)
+        tables[sheet.key] = table
+        findings += table_findings
+    return Tracker(os.fspath(path), locale, campaign, tables, findings, meta)
+
+
+# --------------------------------------------------------------------------- opening
+
+
+class _Source:
+    """The workbook through python-calamine, with merged ranges filled in."""
+
+    def __init__(self, workbook: Any, path: Path) -> None:
+        self.workbook = workbook
+        self.path = path
+        self.sheet_names: list[str] = list(workbook.sheet_names)
+        self._ods_merges: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] | None = None
+
+    def merges(self, name: str, sheet: Any) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        ranges = getattr(sheet, "merged_cell_ranges", None)
+        if ranges is not None:
+            return list(ranges)
+        if self.path.suffix.lower() != ".ods":
+            return []
+        if self._ods_merges is None:  # calamine does not report them for OpenDocument
+            self._ods_merges = _ods_merged_ranges(self.path)
+        return self._ods_merges.get(name, [])
+
+
+def _ods_merged_ranges(path: Path) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """Merged ranges of every sheet of an .ods file, from the spans in its content.xml."""
+    import zipfile
+
+    from defusedxml.ElementTree import iterparse
+
+    ns = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+    found: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
+            sheet, row, col = "", -1, 0
+            for event, element in iterparse(content, events=("start", "end")):
+                tag = element.tag
+                if event == "start" and tag == ns + "table":
+                    sheet, row = element.get(ns + "name", ""), -1
+                elif event == "start" and tag == ns + "table-row":
+                    row, col = row + 1, 0
+                elif event == "end" and tag == ns + "table-row":
+                    row += int(element.get(ns + "number-rows-repeated", "1")) - 1
+                    element.clear()
+                elif event == "start" and tag in (ns + "table-cell", ns + "covered-table-cell"):
+                    rows = int(element.get(ns + "number-rows-spanned", "1"))
+                    cols = int(element.get(ns + "number-columns-spanned", "1"))
+                    if tag == ns + "table-cell" and (rows > 1 or cols > 1):
+                        found.setdefault(sheet, []).append(((row, col), (row + rows - 1, col + cols - 1)))
+                    col += int(element.get(ns + "number-columns-repeated", "1"))
+    except (OSError, KeyError, zipfile.BadZipFile, SyntaxError, ValueError):  # defusedxml's refusals are ValueErrors
+        return {}
+    return found
+
+
+def _open(path: str | os.PathLike[str]) -> _Source:
+    import python_calamine
+
+    location = Path(path)
+    if not location.is_file():
+        raise UnreadableFile(f"{location}: no such file")
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(os.fspath(location))
+    except Exception as exc:  # noqa: BLE001 - calamine raises several types; all mean "not readable"
+        raise UnreadableFile(f"{location}: not a readable workbook ({_reason(exc)})") from None
+    return _Source(workbook, location)
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+def _grid(source: _Source, name: str) -> list[list[Any]]:
+    """All cells of a sheet from A1, so list indexes are true row and column numbers."""
+    try:
+        sheet = source.workbook.get_sheet_by_name(name)
+        rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+        merged = source.merges(name, sheet)
+    except Exception as exc:  # noqa: BLE001
+        raise UnreadableFile(f"sheet {name!r} cannot be read ({_reason(exc)})") from None
+    for (top, left), (bottom, right) in merged:
+        if top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        for r in range(top, min(bottom, len(rows) - 1) + 1):
+            row = rows[r]
+            for c in range(left, min(right, len(row) - 1) + 1):
+                if (r, c) != (top, left) and is_blank(row[c]):
+                    row[c] = value
+    return rows
+
+
+def _meta(source: _Source) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    for row in _grid(source, META_SHEET):
+        if len(row) >= 2 and isinstance(row[0], str) and row[0]:
+            value = row[1]
+            meta[row[0]] = int(value) if isinstance(value, float) and value.is_integer() else value
+    return meta
+
+
+def _locale(meta: dict[str, Any], names: list[str]) -> Locale:
+    if meta.get("locale") in LOCALES:
+        return meta["locale"]  # type: ignore[no-any-return]
+    zh = sum(1 for s in TABLE_SHEETS if s.title.zh in names)
+    en = sum(1 for s in TABLE_SHEETS if s.title.en in names)
+    if en > zh:
+        return "en"
+    if zh > en:
+        return "zh-CN"
+    text = "".join(names)
+    return "zh-CN" if re.search(r"[\u4e00-\u9fff]", text) else "en"
+
+
+def _foreign_detail(meta: dict[str, Any], locale: Locale) -> str:
+    if not meta:
+        return "不是由 marketing_tracker 生成的" if locale == "zh-CN" else "was not made by marketing_tracker"
+    template = meta.get("template")
+    return (f"来自其他模板（{template}）" if locale == "zh-CN" else f"comes from another template ({template})")
+
+
+# --------------------------------------------------------------------------- sheets and headers
+
+
+def _find_sheet(sheet: Sheet, names: list[str], grid: Any, taken: set[str]) -> tuple[str, int] | None:
+    """The sheet's name in the file and its 0-based header row."""
+    for name in names:
+        if name in (sheet.title.zh, sheet.title.en) and name not in taken:
+            row, score = _header_row(sheet, grid(name))
+            if score:
+                return name, row
+    best: tuple[int, str, int] | None = None
+    needed = max(3, sum(1 for c in sheet.columns if c.required and not c.computed) // 2 + 1)
+    for name in names:
+        if name in taken or name == META_SHEET:
+            continue
+        row, score = _header_row(sheet, grid(name))
+        if score >= needed and (best is None or score > best[0]):
+            best = (score, name, row)
+    return (best[1], best[2]) if best else None
+
+
+def _header_row(sheet: Sheet, rows: list[list[Any]]) -> tuple[int, int]:
+    """The row among the first few that names most of the sheet's columns, and how many it names."""
+    index = _HEADERS[sheet.key]
+    best_row, best_score = 0, 0
+    for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        keys = {index.get(_normalise_header(v)) for v in row if isinstance(v, str) and v.strip()}
+        keys.discard(None)
+        score = len(keys)
+        if score > best_score:
+            best_row, best_score = r, score
+    return best_row, best_score
+
+
+def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]], default_year: int | None,
+                phase_labels: dict[str, str], locale: Locale) -> tuple[Table, list[Finding]]:
+    findings: list[Finding] = []
+    index = _HEADERS[sheet.key]
+    header = rows[header_row] if header_row < len(rows) else []
+    columns: dict[str, int] = {}
+    extra: dict[str, int] = {}
+    for c, value in enumerate(header):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        key = index.get(_normalise_header(value))
+        if key is not None and key not in columns:
+            columns[key] = c
+        elif sheet.key == "raci":
+            extra[value.strip()] = c  # one column per person
+        else:
+            extra[value.strip()] = c
+            findings.append(Finding("extra-column", name, f"{xl_col_to_name(c)}{header_row + 1}", header_row + 1,
+                                    value=value.strip()))
+    table = Table(sheet.key, name, header_row + 1, columns, extra)
+    for column in sheet.columns:
+        if column.required and not column.computed and column.key not in columns:
+            label = column.label.get(locale)
+            findings.append(Finding("header-missing", name, "", header_row + 1, column.key,
+                                    params={"expected": label, "detail": _header_hint(column, header, locale)}))
+    inputs = [(c, columns[c.key], coercer_for(c, default_year, phase_labels)) for c in sheet.columns
+              if not c.computed and c.key in columns]
+    person_columns = list(extra.items()) if sheet.key == "raci" else []
+    raci = coercer_for(Column("role", sheet.columns[0].label, "choice", choices="raci"), default_year)
+    width = max([i for _c, i, _f in inputs] + [i for _n, i in person_columns] + [0]) + 1
+    for r in range(header_row + 1, len(rows)):
+        row = rows[r]
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        if all(is_blank(row[i]) for _c, i, _f in inputs) and all(is_blank(row[i]) for _n, i in person_columns):
+            continue
+        values: dict[str, Any] = {}
+        raw: dict[str, Any] = {}
+        for column, i, coerce in inputs:
+            cell = row[i]
+            if is_blank(cell):
+                continue
+            value, code, shown = coerce(cell)
+            raw[column.key] = cell
+            if code is not None:
+                findings.append(_coercion_finding(code, name, i, r + 1, column, cell, shown, locale))
+            if value is not None:
+                values[column.key] = value
+        for person, i in person_columns:
+            cell = row[i]
+            if is_blank(cell):
+                continue
+            value, code, shown = raci(cell)
+            raw[f"person:{person}"] = cell
+            if code is not None:
+                findings.append(_coercion_finding(code, name, i, r + 1, Column(f"person:{person}", sheet.columns[0].label,
+                                                                                   "choice", choices="raci"),
+                                                  cell, shown, locale))
+            if value is not None:
+                values[f"person:{person}"] = value
+        table.records.append(Record(r + 1, values, raw))
+    return table, findings
+
+
+def _coercion_finding(code: str, sheet: str, col: int, row: int, column: Column, raw: Any, shown: Any,
+                      locale: Locale) -> Finding:
+    params: dict[str, Any] = {"column": column.label.get(locale)}
+    if code == "normalized":
+        params["other_value"] = shown
+    elif code == "bad-choice":
+        from .schema import ENUMERATIONS
+
+        enumeration = ENUMERATIONS.get(column.choices or "")
+        params["allowed"] = "、".join(enumeration.labels(locale)) if enumeration and locale == "zh-CN" else \
+            ", ".join(enumeration.labels(locale)) if enumeration else ""
+    return Finding(code, sheet, f"{xl_col_to_name(col)}{row}", row, column.key,
+                   raw if not isinstance(raw, str) else raw.strip(), params)
+
+
+def _header_hint(column: Column, header: list[Any], locale: Locale) -> str:
+    seen = [str(v).strip() for v in header if isinstance(v, str) and v.strip()]
+    if not seen:
+        return "；表头行为空" if locale == "zh-CN" else "; the header row is empty"
+    shown = "、".join(seen[:12]) if locale == "zh-CN" else ", ".join(seen[:12])
+    return f"；表头为：{shown}" if locale == "zh-CN" else f"; the headers are: {shown}"
+
+
+# --------------------------------------------------------------------------- campaign info
+
+
+def _campaign(rows: list[list[Any]]) -> CampaignInfo:
+    info = CampaignInfo()
+    labels = {}
+    for info_field in INFO_FIELDS:
+        labels[_normalise_header(info_field.label.zh)] = info_field
+        labels[_normalise_header(info_field.label.en)] = info_field
+    as_date = make_date(None)
+    block = ""
+    for row in rows:
+        if not row or is_blank(row[0]):
+            block = "" if block and all(is_blank(v) for v in row[:4]) else block
+            continue
+        first = _normalise_header(row[0])
+        if first in (_normalise_header(INFO_PHASES.zh), _normalise_header(INFO_PHASES.en)):
+            block = "phases-header"
+            continue
+        if first in (_normalise_header(INFO_PEOPLE.zh), _normalise_header(INFO_PEOPLE.en)):
+            block = "people-header"
+            continue
+        if block.endswith("-header"):
+            block = block.removesuffix("-header")  # the block's own header row
+            continue
+        cells = list(row) + [""] * 4
+        if block == "phases":
+            label, _c, _s = coerce_text(cells[0])
+            member = PHASES.lookup(label)
+            start, _c1, _s1 = as_date(cells[1]) if not is_blank(cells[1]) else (None, None, None)
+            end, _c2, _s2 = as_date(cells[2]) if not is_blank(cells[2]) else (None, None, None)
+            info.phases.append((member.key if member else label, label, start, end))
+            continue
+        if block == "people":
+            info.people.append(coerce_text(cells[0])[0])
+            continue
+        found = labels.get(first)
+        if found is None or found.computed or len(row) < 2 or is_blank(row[1]):
+            continue
+        if found.kind == "date":
+            value, _code, _shown = as_date(row[1])
+        else:
+            value = coerce_text(row[1])[0]
+        if found.key == "as_of_input":
+            info.as_of = value
+        elif hasattr(info, found.key):
+            setattr(info, found.key, value)
+    return info
+
+
+__all__ = ["Record", "Table", "Tracker", "UnreadableFile", "read_tracker"]

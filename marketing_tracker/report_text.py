@@ -1,0 +1,126 @@
+"""Checking many files, and the findings as text for people or JSON for machines.
+
+A bad file never stops the others: each is read and validated on its own, and one that
+cannot be read at all becomes a one-line error with exit code 2 (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import groupby
+
+from .findings import Finding, count_by_severity
+from .reader import Tracker, read_tracker
+from .schema import Locale
+from .validate import validate
+
+COUNTED_TABLES = ("tasks", "milestones", "kpis", "issues")
+
+
+@dataclass
+class CheckedFile:
+    """One input file's outcome: its tracker and findings, or why it could not be read."""
+
+    path: str
+    tracker: Tracker | None = None
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if self.error is not None:
+            return 2
+        return 1 if any(f.severity == "error" for f in self.findings) else 0
+
+    @property
+    def locale(self) -> Locale:
+        return self.tracker.locale if self.tracker else "en"
+
+
+def check_file(path: str | os.PathLike[str], *, as_of: date | None = None, lang: Locale | None = None) -> CheckedFile:
+    """Read and validate one file; unreadable files are reported, not raised."""
+    from .errors import TrackerError
+
+    name = os.fspath(path)
+    try:
+        tracker = read_tracker(name)
+    except TrackerError as exc:
+        return CheckedFile(name, error=str(exc))
+    return CheckedFile(name, tracker, validate(tracker, as_of=as_of, lang=lang))
+
+
+def check_files(paths: Sequence[str | os.PathLike[str]], *, as_of: date | None = None, lang: Locale | None = None,
+                progress: bool = False) -> list[CheckedFile]:
+    """Check each file in turn; ``progress`` shows a bar on the terminal (tqdm)."""
+    items: Sequence[str | os.PathLike[str]] = paths
+    if progress:
+        from tqdm import tqdm
+
+        items = tqdm(paths, desc="checking", unit="file", leave=False)
+    return [check_file(p, as_of=as_of, lang=lang) for p in items]
+
+
+_WORDS = {
+    "zh-CN": {"error": "错误", "warning": "警告", "info": "提示", "unreadable": "无法读取",
+              "normalized": "{n} 个值已自动识别并规范化（加 --verbose 查看）", "clean": "没有发现问题",
+              "tasks": "个任务"},
+    "en": {"error": "errors", "warning": "warnings", "info": "infos", "unreadable": "cannot be read",
+           "normalized": "{n} values were understood and normalised (--verbose lists them)", "clean": "no problems found",
+           "tasks": "tasks"},
+}
+
+
+def _counts(findings: list[Finding], locale: Locale) -> str:
+    words = _WORDS[locale]
+    counts = count_by_severity(findings)
+    parts = [f"{counts[key + 's']} {words[key]}" for key in ("error", "warning", "info") if counts[key + "s"]]
+    return ", ".join(parts) if parts else words["clean"]
+
+
+def render_text(results: list[CheckedFile], *, lang: Locale | None = None, verbose: bool = False) -> str:
+    """Findings grouped by file and sheet, errors first, each with its cell and a message."""
+    lines: list[str] = []
+    for result in results:
+        locale = lang or result.locale
+        words = _WORDS[locale]
+        if result.error is not None:
+            reason = result.error.removeprefix(f"{result.path}: ")
+            lines.append(f"{result.path}: {words['unreadable']}: {reason}")
+            continue
+        tracker = result.tracker
+        assert tracker is not None
+        tasks = len(tracker.records("tasks"))
+        lines.append(f"{result.path}: {_counts(result.findings, locale)} ({tasks} {words['tasks']})")
+        shown = [f for f in result.findings if verbose or f.code != "normalized"]
+        ordered = sorted(shown, key=lambda f: f.sheet)
+        for sheet, group in groupby(ordered, key=lambda f: f.sheet):
+            items = sorted(group, key=lambda f: ({"error": 0, "warning": 1, "info": 2}[f.severity], f.row or 0))
+            lines.append(f"  {sheet or '-'}: {_counts(items, locale)}")
+            for f in items:
+                lines.append(f"    {f.severity:<7} {f.cell or '-':<6} {f.code:<24} {f.message(locale)}")
+        hidden = len(result.findings) - len(shown)
+        if hidden:
+            lines.append("  " + words["normalized"].format(n=hidden))
+    return "\n".join(lines) + "\n"
+
+
+def render_json(results: list[CheckedFile], *, lang: Locale | None = None) -> str:
+    """The JSON document of DESIGN.md (``validate --format json``)."""
+    files: list[dict[str, object]] = []
+    everything: list[Finding] = []
+    for result in results:
+        if result.error is not None or result.tracker is None:
+            files.append({"path": result.path, "error": result.error})
+            continue
+        locale = lang or result.locale
+        counts = {key: len(result.tracker.records(key)) for key in COUNTED_TABLES}
+        files.append({"path": result.path, "locale": result.tracker.locale, "counts": counts,
+                      "findings": [f.to_dict(locale) for f in result.findings]})
+        everything += result.findings
+    summary = count_by_severity(everything)
+    summary["unreadable"] = sum(1 for r in results if r.error is not None)
+    return json.dumps({"files": files, "summary": summary}, ensure_ascii=False, indent=2)

@@ -1,0 +1,349 @@
+"""Rules over a read tracker -> findings. One function per finding code, registered by code.
+
+Validation never raises for bad data: every rule yields findings with the sheet and cell
+where the user has the value. Reading problems (missing sheets and columns, values that
+are not dates, numbers or allowed choices, values that were normalised) come from the
+reader and are passed through.
+
+Example::
+
+    findings = validate(read_tracker("618-filled.xlsx"), as_of=date(2024, 5, 24))
+    errors = [f for f in findings if f.severity == "error"]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .findings import CODES, Finding, sort_findings
+from .plan import find_cycle
+from .reader import Record, Table, Tracker
+from .schema import PHASES, TABLE_SHEETS, Locale
+
+Rule = Callable[["Context"], Iterator[Finding]]
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str) -> Callable[[Rule], Rule]:
+    """Register a rule under its finding code (one rule per code)."""
+    if code not in CODES:
+        raise KeyError(f"unknown finding code {code!r}")
+
+    def register(function: Rule) -> Rule:
+        RULES[code] = function
+        return function
+
+    return register
+
+
+@dataclass
+class Context:
+    """What every rule needs: the tracker, the day it is judged on, and lookups built once."""
+
+    tracker: Tracker
+    as_of: date
+    locale: Locale
+
+    def __post_init__(self) -> None:
+        self.tasks = self.tracker.tables.get("tasks")
+        self.task_ids: dict[str, Record] = {}
+        for record in self.tracker.records("tasks"):
+            task_id = record.values.get("task_id")
+            if task_id and task_id not in self.task_ids:
+                self.task_ids[task_id] = record
+        self.people = set(self.tracker.campaign.people)
+        self.phase_windows = {key: (start, end) for key, _label, start, end in self.tracker.campaign.phases}
+        self.phase_labels = {key: label for key, label, _start, _end in self.tracker.campaign.phases}
+
+    def label(self, sheet: str, key: str) -> str:
+        for s in TABLE_SHEETS:
+            if s.key == sheet:
+                return s.column(key).label.get(self.locale)
+        return key
+
+    def at(self, table: Table, record: Record, key: str, code: str, **params: Any) -> Finding:
+        """A finding at a column's cell on a record's row."""
+        cell = table.cell(key, record.row) if key in table.columns else ""
+        value = params.pop("value", record.raw.get(key, record.values.get(key)))
+        params.setdefault("column", self.label(table.key, key) if not key.startswith("person:") else key[7:])
+        return Finding(code, table.sheet, cell, record.row, key, value, params)
+
+    def tables(self) -> Iterator[Table]:
+        yield from self.tracker.tables.values()
+
+
+def validate(tracker: Tracker, *, as_of: date | None = None, lang: Locale | None = None) -> list[Finding]:
+    """Every finding for a tracker: what reading found, then each registered rule's.
+
+    ``as_of`` fixes "today" for the date rules; by default the workbook's own status date,
+    else today. ``lang`` only matters for the labels put into message parameters.
+    """
+    day = as_of or tracker.campaign.as_of or date.today()
+    context = Context(tracker, day, lang or tracker.locale)
+    findings = list(tracker.findings)
+    for function in RULES.values():
+        findings.extend(function(context))
+    return sort_findings(findings)
+
+
+# --------------------------------------------------------------------------- cell rules
+
+
+@rule("required-missing")
+def _required(ctx: Context) -> Iterator[Finding]:
+    for table in ctx.tables():
+        sheet = next(s for s in TABLE_SHEETS if s.key == table.key)
+        required = [c.key for c in sheet.columns if c.required and not c.computed and c.key in table.columns]
+        for record in table.records:
+            for key in required:
+                if key not in record.raw:
+                    yield ctx.at(table, record, key, "required-missing", value=None)
+
+
+@rule("out-of-range")
+def _ranges(ctx: Context) -> Iterator[Finding]:
+    for table in ctx.tables():
+        sheet = next(s for s in TABLE_SHEETS if s.key == table.key)
+        for column in sheet.columns:
+            if column.kind not in ("percent", "money") or column.key not in table.columns:
+                continue
+            allowed = "0 - 100" if column.kind == "percent" else (">= 0")
+            for record in table.records:
+                value = record.values.get(column.key)
+                if value is None:
+                    continue
+                if value < 0 or (column.kind == "percent" and value > 100):
+                    yield ctx.at(table, record, column.key, "out-of-range", value=_plain(value), allowed=allowed)
+
+
+@rule("duplicate-id")
+def _duplicates(ctx: Context) -> Iterator[Finding]:
+    for table in ctx.tables():
+        sheet = next(s for s in TABLE_SHEETS if s.key == table.key)
+        for column in sheet.columns:
+            if not column.unique or column.key not in table.columns:
+                continue
+            first: dict[Any, Record] = {}
+            for record in table.records:
+                value = record.values.get(column.key)
+                if value in (None, ""):
+                    continue
+                if value in first:
+                    yield ctx.at(table, record, column.key, "duplicate-id", value=value,
+                                 other=table.cell(column.key, first[value].row))
+                else:
+                    first[value] = record
+
+
+@rule("end-before-start")
+def _order(ctx: Context) -> Iterator[Finding]:
+    for table in ctx.tables():
+        sheet = next(s for s in TABLE_SHEETS if s.key == table.key)
+        for column in sheet.columns:
+            if not column.after or column.key not in table.columns:
+                continue
+            for record in table.records:
+                end, start = record.values.get(column.key), record.values.get(column.after)
+                if isinstance(end, date) and isinstance(start, date) and end < start:
+                    yield ctx.at(table, record, column.key, "end-before-start", value=end.isoformat(),
+                                 other_value=start.isoformat(), other_column=ctx.label(table.key, column.after))
+
+
+@rule("end-without-start")
+def _end_without_start(ctx: Context) -> Iterator[Finding]:
+    table = ctx.tasks
+    if table is None or "actual_start" not in table.columns:
+        return
+    for record in table.records:
+        if "actual_end" in record.raw and "actual_start" not in record.raw:
+            yield ctx.at(table, record, "actual_start", "end-without-start", value=None)
+
+
+@rule("status-mismatch")
+def _status(ctx: Context) -> Iterator[Finding]:
+    table = ctx.tasks
+    if table is None or "status" not in table.columns or "progress" not in table.columns:
+        return
+    zh = ctx.locale == "zh-CN"
+    for record in table.records:
+        status, progress = record.values.get("status"), record.values.get("progress")
+        if status == "done" and progress is not None and progress < 100:
+            detail = (f"状态为「已完成」但进度为 {_plain(progress)}%：完成请把进度改为 100，否则请改状态" if zh else
+                      f"marked Done but progress is {_plain(progress)}%: set progress to 100, or change the status")
+            yield ctx.at(table, record, "progress", "status-mismatch", detail=detail)
+        elif progress == 100 and status is not None and status != "done":  # above 100 is out-of-range
+            detail = ("进度为 100% 但状态不是「已完成」：请把状态改为「已完成」" if zh else
+                      "progress is 100% but the status is not Done: set the status to Done")
+            yield ctx.at(table, record, "status", "status-mismatch", detail=detail)
+
+
+# --------------------------------------------------------------------------- cross-sheet rules
+
+
+@rule("unknown-reference")
+def _references(ctx: Context) -> Iterator[Finding]:
+    zh = ctx.locale == "zh-CN"
+    if ctx.tasks is not None:
+        for record in ctx.tasks.records:
+            for dep in record.values.get("depends_on", []):
+                if dep not in ctx.task_ids:
+                    yield ctx.at(ctx.tasks, record, "depends_on", "unknown-reference", value=dep,
+                                 detail="（前置任务中没有这个任务ID）" if zh else " (no task has this ID)")
+    for key in ("issues", "raci"):
+        table = ctx.tracker.tables.get(key)
+        if table is None or ctx.tasks is None:
+            continue
+        for record in table.records:
+            task_id = record.values.get("task_id")
+            if task_id and task_id not in ctx.task_ids:
+                yield ctx.at(table, record, "task_id", "unknown-reference", value=task_id,
+                             detail="（任务表中没有这个任务ID）" if zh else " (the tasks sheet has no such ID)")
+    log, kpis = ctx.tracker.tables.get("kpi_log"), ctx.tracker.tables.get("kpis")
+    if log is not None and kpis is not None:
+        names = {r.values.get("name") for r in kpis.records} | {r.values.get("kpi_key") for r in kpis.records}
+        for record in log.records:
+            kpi = record.values.get("kpi")
+            if kpi and kpi not in names:
+                yield ctx.at(log, record, "kpi", "unknown-reference", value=kpi,
+                             detail="（「关键指标」中没有这个指标）" if zh else " (no such KPI on the KPIs sheet)")
+
+
+@rule("dependency-cycle")
+def _cycles(ctx: Context) -> Iterator[Finding]:
+    if ctx.tasks is None:
+        return
+    graph = {task_id: [d for d in record.values.get("depends_on", []) if d in ctx.task_ids]
+             for task_id, record in ctx.task_ids.items()}
+    cycle = find_cycle(graph)
+    if cycle:
+        record = ctx.task_ids[cycle[0]]
+        yield ctx.at(ctx.tasks, record, "depends_on", "dependency-cycle", detail=" -> ".join([*cycle, cycle[0]]))
+
+
+@rule("raci")
+def _raci(ctx: Context) -> Iterator[Finding]:
+    table = ctx.tracker.tables.get("raci")
+    if table is None:
+        return
+    zh = ctx.locale == "zh-CN"
+    listed: set[str] = set()
+    for record in table.records:
+        task_id = record.values.get("task_id")
+        if not task_id:
+            continue
+        listed.add(task_id)
+        roles = [v for k, v in record.values.items() if k.startswith("person:")]
+        r = sum(1 for v in roles if v in ("R", "RA"))
+        a = sum(1 for v in roles if v in ("A", "RA"))
+        if r != 1 or a != 1:
+            detail = f"现有 {r} 个 R、{a} 个 A" if zh else f"it has {r} R and {a} A"
+            yield ctx.at(table, record, "task_id", "raci", value=task_id, detail=detail)
+    if ctx.tasks is not None and table.extra:
+        for task_id, record in ctx.task_ids.items():
+            if task_id not in listed:
+                detail = "责任矩阵中没有这一行" if zh else "it has no row in the RACI matrix"
+                yield ctx.at(ctx.tasks, record, "task_id", "raci", value=task_id, detail=detail)
+
+
+# --------------------------------------------------------------------------- date and people rules
+
+
+@rule("overdue")
+def _overdue(ctx: Context) -> Iterator[Finding]:
+    if ctx.tasks is None:
+        return
+    for record in ctx.tasks.records:
+        end = record.values.get("planned_end")
+        status = record.values.get("status")
+        if (isinstance(end, date) and end < ctx.as_of and status not in ("done", "delayed", "blocked")
+                and (record.values.get("progress") or 0) < 100 and "actual_end" not in record.values):
+            yield ctx.at(ctx.tasks, record, "planned_end", "overdue", task=record.values.get("task_id", ""),
+                         other_value=end.isoformat(), detail=(ctx.as_of - end).days)
+
+
+@rule("outside-period")
+def _outside(ctx: Context) -> Iterator[Finding]:
+    campaign = ctx.tracker.campaign
+    zh = ctx.locale == "zh-CN"
+    if ctx.tasks is None or campaign.start is None or campaign.end is None:
+        return
+    period = f"{campaign.start}..{campaign.end}"
+    for record in ctx.tasks.records:
+        window = ctx.phase_windows.get(record.values.get("phase", ""))
+        for key in ("planned_start", "planned_end", "actual_start", "actual_end"):
+            day = record.values.get(key)
+            if not isinstance(day, date):
+                continue
+            if not campaign.start <= day <= campaign.end:
+                yield ctx.at(ctx.tasks, record, key, "outside-period", value=day.isoformat(),
+                             detail="活动周期" if zh else "the campaign period", other_value=period)
+            elif key.startswith("planned") and window and window[0] and window[1] and not window[0] <= day <= window[1]:
+                label = ctx.phase_labels.get(record.values.get("phase", ""), "")
+                yield ctx.at(ctx.tasks, record, key, "outside-period", value=day.isoformat(),
+                             detail=f"阶段「{label}」" if zh else f"the phase {label}",
+                             other_value=f"{window[0]}..{window[1]}")
+
+
+@rule("id-prefix")
+def _prefix(ctx: Context) -> Iterator[Finding]:
+    if ctx.tasks is None:
+        return
+    prefixes = {m.key: m.prefix for m in PHASES.members}
+    for record in ctx.tasks.records:
+        task_id, phase = record.values.get("task_id"), record.values.get("phase")
+        prefix = prefixes.get(phase or "")
+        if task_id and prefix and not task_id.upper().startswith(prefix):
+            yield ctx.at(ctx.tasks, record, "task_id", "id-prefix", value=task_id, detail=prefix,
+                         other_value=ctx.phase_labels.get(phase or "", phase))
+
+
+@rule("unknown-owner")
+def _owners(ctx: Context) -> Iterator[Finding]:
+    if not ctx.people:
+        return
+    for key in ("tasks", "milestones", "issues"):
+        table = ctx.tracker.tables.get(key)
+        if table is None:
+            continue
+        for record in table.records:
+            owner = record.values.get("owner")
+            if owner and owner not in ctx.people:
+                yield ctx.at(table, record, "owner", "unknown-owner", value=owner)
+
+
+@rule("starts-before-dependency")
+def _early_start(ctx: Context) -> Iterator[Finding]:
+    if ctx.tasks is None:
+        return
+    for record in ctx.tasks.records:
+        key = "actual_start" if "actual_start" in record.values else "planned_start"
+        start = record.values.get(key)
+        if not isinstance(start, date):
+            continue
+        for dep in record.values.get("depends_on", []):
+            other = ctx.task_ids.get(dep)
+            if other is None:
+                continue
+            end = other.values.get("actual_end") or other.values.get("planned_end")
+            if isinstance(end, date) and start < end:
+                yield ctx.at(ctx.tasks, record, key, "starts-before-dependency", task=record.values.get("task_id", ""),
+                             other_value=start.isoformat(), detail=f"{dep} ({end})")
+
+
+@rule("milestone-missed")
+def _missed(ctx: Context) -> Iterator[Finding]:
+    table = ctx.tracker.tables.get("milestones")
+    if table is None:
+        return
+    for record in table.records:
+        due = record.values.get("due")
+        if isinstance(due, date) and due < ctx.as_of and "done" not in record.values:
+            yield ctx.at(table, record, "due", "milestone-missed", task=record.values.get("name", ""),
+                         other_value=due.isoformat())
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"

@@ -1,0 +1,91 @@
+"""Make the filled-tracker fixtures in tests/data/filled/ the way a person would, in LibreOffice.
+
+    python tests/lo/make_fixtures.py
+
+Generates the 618 sample tracker, then in a real LibreOffice types values into cells as an
+owner would (Calc's own type detection applies: some text dates become dates, "60%"
+becomes 0.6, "5月5日" stays text), leaves mistakes of the kinds people make, inserts a
+column, inserts blank rows, merges two cells, renames the tasks sheet, and saves the
+result as .xlsx, .xls and .ods. FILLED describes every edit; tests/test_reader.py holds
+the cells where each one must be found after the column and rows moved.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from marketing_tracker import load_plan, write_tracker  # noqa: E402
+from marketing_tracker.resources import sample_plan  # noqa: E402
+
+OUT = ROOT / "tests" / "data" / "filled"
+TASKS, INFO, LOG, ISSUES, MILESTONES = "执行任务跟踪表", "活动基本信息", "指标日报", "问题记录", "里程碑"
+RENAMED = "任务跟踪(市场部)"
+
+# Typed before the column and rows are inserted, at the generated layout's addresses.
+TYPED = {
+    "H4": "2024-05-01", "I4": "2024-05-05", "J4": "100", "K4": "已完成",
+    "H5": "2024/5/3", "I5": "2024-05-10", "J5": "100", "K5": "完成",          # synonym status
+    "J6": "60%", "K6": "进行中", "M6": "延期1天(服务器调试)",                      # "60%" -> 0.6
+    "G7": "2024-05-01", "J7": "20", "K7": "进行中",                              # planned end before start
+    "J8": "150", "K8": "进行中", "E8": "王小二", "M8": "物流延误风险",             # progress out of range, unknown owner
+    "J9": "40", "K9": "Done",                                                   # done at 40 %
+    "A10": "M001",                                                              # duplicate ID
+    "P11": "X999",                                                              # unknown dependency
+    "I12": "2024-06-24", "J12": "100", "K12": "已完成",                           # end without start
+    "A13": "P003", "B13": "新增-紧急 直播预告", "D13": "预热期", "E13": "孙运营",     # a task added mid-campaign
+    "F13": "2024-05-25", "G13": "2024-05-28", "J13": "30", "K13": "进行中",
+}
+AS_TEXT = {
+    "H6": "5月5日",        # a short Chinese date: the campaign's year applies
+    "H10": "下周一",       # not a date at all
+    "H9": "2024.5.22",     # dotted date typed as text
+}
+OTHER = [
+    {"sheet": INFO, "cell": "B8", "value": "2024-05-24"},
+    {"sheet": LOG, "cell": "A4", "value": "2024-05-21"}, {"sheet": LOG, "cell": "B4", "value": "销售额"},
+    {"sheet": LOG, "cell": "D4", "value": "120"},
+    {"sheet": LOG, "cell": "A5", "value": "2024-05-22"}, {"sheet": LOG, "cell": "B5", "value": "客单价"},
+    {"sheet": LOG, "cell": "D5", "value": "88"},
+    {"sheet": ISSUES, "cell": "A4", "value": "I001"}, {"sheet": ISSUES, "cell": "B4", "value": "2024-05-26"},
+    {"sheet": ISSUES, "cell": "C4", "value": "KOL样品物流延误"}, {"sheet": ISSUES, "cell": "E4", "value": "P002"},
+    {"sheet": ISSUES, "cell": "F4", "value": "钱媒介"}, {"sheet": ISSUES, "cell": "H4", "value": "处理中"},
+    {"sheet": MILESTONES, "cell": "F4", "value": "2024-05-21"},
+]
+
+
+def job(tracker: Path, out: Path) -> dict[str, object]:
+    return {
+        "input": str(tracker),
+        "unprotect": [TASKS],
+        "type": [{"sheet": TASKS, "cell": c, "value": v} for c, v in TYPED.items()] + OTHER,
+        "text": [{"sheet": TASKS, "cell": c, "value": v} for c, v in AS_TEXT.items()],
+        "merge": [{"sheet": TASKS, "range": "M8:M9"}],  # one risk for two rows, as people do
+        "insert_columns": [{"sheet": TASKS, "index": 2, "header": "优先级", "header_row": 3}],
+        "insert_rows": [{"sheet": TASKS, "before": 8, "count": 2}],
+        "rename": [{"from": TASKS, "to": RENAMED}],
+        "save": [{"path": str(out / "libreoffice_filled.xlsx"), "filter": "Calc MS Excel 2007 XML"},
+                 {"path": str(out / "libreoffice_filled.xls"), "filter": "MS Excel 97"},
+                 {"path": str(out / "libreoffice_filled.ods"), "filter": "calc8"}],
+    }
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        tracker = write_tracker(load_plan(sample_plan()), Path(tmp) / "618.xlsx")
+        driver = ROOT / "tests" / "lo" / "uno_driver.py"
+        subprocess.run(["/usr/bin/python3", str(driver)], input=json.dumps(job(tracker, OUT)), text=True, check=True,
+                       capture_output=True)
+    for path in sorted(OUT.iterdir()):
+        print(f"wrote {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
