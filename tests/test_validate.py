@@ -1,0 +1,195 @@
+"""One behaviour per finding code, each at the exact cell, on trackers written with the values to check."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from marketing_tracker import CODES, Campaign, Finding, Kpi, Milestone, Person, Phase, Plan, Task, read_tracker, validate
+from marketing_tracker.validate import RULES
+from marketing_tracker.writer import write_tracker
+
+from .conftest import run_cli
+
+AS_OF = date(2025, 3, 8)
+PLAN = Plan(
+    Campaign("Launch", date(2025, 3, 1), date(2025, 3, 31), locale="en"),
+    phases=[Phase("prep", date(2025, 3, 1), date(2025, 3, 10)), Phase("execution", date(2025, 3, 11), date(2025, 3, 25)),
+            Phase("wrapup", date(2025, 3, 26), date(2025, 3, 31))],
+    people=[Person("Ann"), Person("Bo")],
+    kpis=[Kpi("signups", "Sign-ups", 100)],
+    milestones=[Milestone("Assets final", "prep", date(2025, 3, 20), "Ann")],
+    tasks=[Task("M001", "Brief", "prep", "Ann", "Bo", start=date(2025, 3, 1), end=date(2025, 3, 5)),
+           Task("E001", "Go live", "execution", "Bo", "Ann", start=date(2025, 3, 11), end=date(2025, 3, 15), depends_on=["M001"])],
+)
+M001 = {"task_id": "M001", "name": "Brief", "phase": "prep", "owner": "Ann", "planned_start": date(2025, 3, 1),
+        "planned_end": date(2025, 3, 5), "progress": 0, "status": "not_started"}
+E001 = {"task_id": "E001", "name": "Go live", "phase": "execution", "owner": "Bo", "planned_start": date(2025, 3, 11),
+        "planned_end": date(2025, 3, 15), "progress": 0, "status": "not_started", "depends_on": "M001"}
+
+
+def check(tmp_path: Path, *, m001: dict[str, Any] | None = None, e001: dict[str, Any] | None = None,
+          as_of: date = AS_OF, **records: list[dict[str, Any]]) -> list[Finding]:
+    tasks = [{**M001, **(m001 or {})}, {**E001, **(e001 or {})}]
+    path = write_tracker(PLAN, tmp_path / "t.xlsx", records={"tasks": [{k: v for k, v in t.items() if v is not None}
+                                                                         for t in tasks], **records})
+    return validate(read_tracker(path), as_of=as_of)
+
+
+def at(findings: list[Finding], code: str) -> set[tuple[str, str]]:
+    return {(f.sheet, f.cell) for f in findings if f.code == code}
+
+
+def test_a_correct_tracker_has_no_findings(tmp_path: Path) -> None:
+    assert check(tmp_path, as_of=date(2025, 2, 28)) == []
+
+
+def test_every_code_has_a_rule_or_comes_from_the_reader() -> None:
+    from_reader = {"sheet-missing", "header-missing", "bad-date", "bad-number", "bad-choice", "normalized",
+                   "extra-column", "foreign-workbook"}
+    assert set(CODES) == set(RULES) | from_reader
+
+
+@pytest.mark.parametrize(
+    ("m001", "e001", "code", "cells"),
+    [
+        ({"name": None}, {}, "required-missing", {("Tasks", "B4")}),
+        ({"planned_start": "next week"}, {}, "bad-date", {("Tasks", "F4")}),
+        ({"budget_planned": "lots"}, {}, "bad-number", {("Tasks", "Q4")}),
+        ({"status": "finished-ish"}, {}, "bad-choice", {("Tasks", "K4")}),
+        ({"progress": 120}, {"budget_actual": -5}, "out-of-range", {("Tasks", "J4"), ("Tasks", "R5")}),
+        ({}, {"task_id": "M001"}, "duplicate-id", {("Tasks", "A5")}),
+        ({"planned_end": date(2025, 2, 27)}, {}, "end-before-start", {("Tasks", "G4")}),
+        ({"actual_start": date(2025, 3, 3), "actual_end": date(2025, 3, 2)}, {}, "end-before-start", {("Tasks", "I4")}),
+        ({"actual_end": date(2025, 3, 5)}, {}, "end-without-start", {("Tasks", "H4")}),
+        ({"status": "done", "progress": 50}, {}, "status-mismatch", {("Tasks", "J4")}),
+        ({"status": "in_progress", "progress": 100}, {}, "status-mismatch", {("Tasks", "K4")}),
+        ({}, {"depends_on": "M001,Z9"}, "unknown-reference", {("Tasks", "P5")}),
+        ({"depends_on": "E001"}, {}, "dependency-cycle", {("Tasks", "P4")}),
+        ({}, {}, "overdue", {("Tasks", "G4")}),
+        ({"status": "delayed"}, {}, "overdue", set()),
+        ({"planned_end": date(2025, 4, 10)}, {}, "outside-period", {("Tasks", "G4")}),
+        ({"planned_start": date(2025, 3, 12), "planned_end": date(2025, 3, 13)}, {}, "outside-period",
+         {("Tasks", "F4"), ("Tasks", "G4")}),
+        ({}, {"phase": "prep"}, "id-prefix", {("Tasks", "A5")}),
+        ({"owner": "Zed"}, {}, "unknown-owner", {("Tasks", "E4")}),
+        ({}, {"planned_start": date(2025, 3, 3)}, "starts-before-dependency", {("Tasks", "F5")}),
+        ({"status": "complete"}, {}, "normalized", {("Tasks", "K4")}),
+        ({"progress": "60%"}, {}, "normalized", {("Tasks", "J4")}),
+    ],
+)
+def test_finding_codes_on_the_tasks_sheet(tmp_path: Path, m001: dict[str, Any], e001: dict[str, Any], code: str,
+                                          cells: set[tuple[str, str]]) -> None:
+    assert at(check(tmp_path, m001=m001, e001=e001), code) == cells
+
+
+def test_milestone_missed(tmp_path: Path) -> None:
+    assert at(check(tmp_path, as_of=date(2025, 3, 21)), "milestone-missed") == {("Milestones", "D4")}
+
+
+def test_a_met_milestone_is_not_missed(tmp_path: Path) -> None:
+    milestones = [{"milestone_id": "MS01", "name": "Assets final", "phase": "prep", "due": date(2025, 3, 20),
+                   "owner": "Ann", "done": date(2025, 3, 19)}]
+    assert at(check(tmp_path, as_of=date(2025, 3, 21), milestones=milestones), "milestone-missed") == set()
+
+
+def test_raci_rows_need_one_r_and_one_a(tmp_path: Path) -> None:
+    raci = [{"task_id": "M001", "person:Ann": "R", "person:Bo": "R"}, {"task_id": "E001", "person:Bo": "RA"}]
+    assert at(check(tmp_path, raci=raci), "raci") == {("RACI", "A4")}
+
+
+def test_a_task_missing_from_the_raci_matrix(tmp_path: Path) -> None:
+    raci = [{"task_id": "M001", "person:Ann": "R", "person:Bo": "A"}]
+    assert at(check(tmp_path, raci=raci), "raci") == {("Tasks", "A5")}
+
+
+def test_issue_log_and_kpi_log_name_known_tasks_and_kpis(tmp_path: Path) -> None:
+    issues = [{"issue_id": "I001", "raised": date(2025, 3, 2), "description": "Late assets", "task_id": "Z9",
+               "owner": "Ann", "status": "in_progress"}]
+    log = [{"date": date(2025, 3, 2), "kpi": "Sign-ups", "value": 10}, {"date": date(2025, 3, 2), "kpi": "Likes", "value": 3}]
+    findings = check(tmp_path, issues=issues, kpi_log=log)
+    assert at(findings, "unknown-reference") == {("Issue log", "E4"), ("KPI log", "B5")}
+
+
+def test_issue_resolved_before_raised(tmp_path: Path) -> None:
+    issues = [{"issue_id": "I001", "raised": date(2025, 3, 5), "description": "x", "owner": "Ann", "status": "resolved",
+               "resolved": date(2025, 3, 4)}]
+    assert at(check(tmp_path, issues=issues), "end-before-start") == {("Issue log", "I4")}
+
+
+def test_a_missing_required_column_names_what_is_there(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "own.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Tasks")
+    sheet.write_row(0, 0, ["Task ID", "Task name", "Phase", "Owner", "Planned start", "Planned end", "Priority"])
+    sheet.write_row(1, 0, ["M001", "Brief", "prep", "Ann", "2025-03-01", "2025-03-05", "high"])
+    book.close()
+    findings = validate(read_tracker(path), as_of=AS_OF)
+    missing = [f for f in findings if f.code == "header-missing"]
+    assert [f.column for f in missing] == ["status"]
+    assert "Priority" in missing[0].message("en")
+    assert at(findings, "extra-column") == {("Tasks", "G1")}
+    assert at(findings, "foreign-workbook") == {("", "")}
+
+
+def test_messages_come_in_the_workbook_language_or_the_chosen_one(tmp_path: Path) -> None:
+    (finding,) = [f for f in check(tmp_path, m001={"planned_end": date(2025, 2, 27)}) if f.code == "end-before-start"]
+    assert finding.message("en") == "Planned end is before Planned start: check G4 (2025-02-27 is before 2025-03-01)"
+    assert finding.message("zh-CN").startswith("「Planned end」早于「Planned start」：请检查 G4")
+
+
+def test_json_output_follows_the_contract(tmp_path: Path) -> None:
+    bad = {**M001, "planned_start": date(2025, 3, 2), "planned_end": date(2025, 3, 1)}
+    path = write_tracker(PLAN, tmp_path / "t.xlsx", records={"tasks": [bad, E001]})
+    done = run_cli("validate", str(path), "--format", "json", "--as-of", "2025-02-28")
+    assert done.returncode == 1
+    document = json.loads(done.stdout)
+    (entry,) = document["files"]
+    assert entry["path"] == str(path)
+    assert entry["locale"] == "en"
+    assert entry["counts"] == {"tasks": 2, "milestones": 1, "kpis": 1, "issues": 0}
+    assert entry["findings"][0] == {
+        "code": "end-before-start", "severity": "error", "sheet": "Tasks", "cell": "G4", "row": 4,
+        "column": "planned_end", "value": "2025-03-01",
+        "message": "Planned end is before Planned start: check G4 (2025-03-01 is before 2025-03-02)",
+    }
+    assert document["summary"] == {"errors": 1, "warnings": 0, "infos": 0, "unreadable": 0}
+
+
+def test_exit_codes_are_the_worst_of_all_files(tmp_path: Path) -> None:
+    clean = write_tracker(PLAN, tmp_path / "clean.xlsx")
+    assert run_cli("validate", str(clean), "--as-of", "2025-02-28").returncode == 0
+    warned = run_cli("validate", str(clean), "--as-of", "2025-03-08")
+    assert warned.returncode == 0  # warnings are allowed
+    assert "overdue" in warned.stdout
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a zip")
+    both = run_cli("validate", str(broken), str(clean), "--as-of", "2025-02-28")
+    assert both.returncode == 2
+    assert f"{broken}: cannot be read: not a readable workbook" in both.stdout
+    assert f"{clean}: no problems found" in both.stdout  # the good file was still checked
+    assert "Traceback" not in both.stderr
+
+
+def test_text_output_groups_by_sheet_and_hides_normalised_values_unless_asked(tmp_path: Path) -> None:
+    path = write_tracker(PLAN, tmp_path / "t.xlsx", records={"tasks": [{**M001, "status": "doing"}, E001]})
+    quiet = run_cli("validate", str(path), "--as-of", "2025-02-28", "--lang", "en").stdout
+    assert quiet.splitlines() == [
+        f"{path}: 1 infos (2 tasks)",
+        "  1 values were understood and normalised (--verbose lists them)",
+    ]
+    loud = run_cli("validate", str(path), "--as-of", "2025-02-28", "--verbose").stdout
+    assert "  Tasks: 1 infos" in loud
+    assert "K4     normalized" in loud
+
+
+def test_no_progress_bar_when_piped(tmp_path: Path) -> None:
+    clean = write_tracker(PLAN, tmp_path / "clean.xlsx")
+    done = run_cli("validate", str(clean), str(clean), "--as-of", "2025-02-28")
+    assert done.stderr == ""
