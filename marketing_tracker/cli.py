@@ -46,6 +46,13 @@ def _parser() -> argparse.ArgumentParser:
     _common_check_options(check)
     check.add_argument("-v", "--verbose", action="store_true", help="also list values that were understood and normalised")
 
+    note = commands.add_parser("annotate", help="write a copy of a filled tracker with every finding on its cell",
+                               description="Write a copy with each finding as a comment and a fill on its cell, "
+                                           "and a findings sheet with links. The original is never changed.")
+    note.add_argument("file", metavar="FILE.xlsx", help="a filled tracker (.xlsx or .xlsm)")
+    note.add_argument("-o", "--output", metavar="OUT.xlsx", help="the copy (default: FILE.checked.xlsx beside FILE)")
+    _common_check_options(note)
+
     demo = commands.add_parser("demo", help="run the sample 618 campaign through the whole loop",
                                description="Write the sample 618 campaign's files into a folder.")
     demo.add_argument("-o", "--output", metavar="DIR", default="marketing-tracker-demo",
@@ -101,6 +108,22 @@ def _validate(args: argparse.Namespace) -> int:
     return max(result.exit_code for result in results)
 
 
+def _annotate(args: argparse.Namespace) -> int:
+    from .annotate import annotate
+    from .findings import count_by_severity
+    from .report_text import check_file
+
+    source = Path(args.file)
+    output = Path(args.output) if args.output else source.with_name(f"{source.stem}.checked{source.suffix}")
+    result = check_file(source, as_of=args.as_of, lang=args.lang)
+    if result.error is not None:
+        raise TrackerError(result.error)
+    annotate(source, result.findings, output, locale=args.lang or result.locale)
+    counts = count_by_severity(result.findings)
+    print(f"wrote {output} ({counts['errors']} errors, {counts['warnings']} warnings, {counts['infos']} infos)")
+    return result.exit_code
+
+
 def _demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -114,7 +137,7 @@ def _demo(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
-    handlers = {"new": _new, "validate": _validate, "demo": _demo}
+    handlers = {"new": _new, "validate": _validate, "annotate": _annotate, "demo": _demo}
     try:
         return handlers[args.command](args)
     except PlanError as exc:

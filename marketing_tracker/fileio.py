@@ -27,9 +27,8 @@ def atomic_output(target: str | os.PathLike[str], *, inputs: tuple[str | os.Path
     if path.is_dir():
         raise OutputError(f"{path}: is a folder, not a file name")
     for source in inputs:
-        with contextlib.suppress(OSError):
-            if Path(source).resolve() == path.resolve():
-                raise OutputError(f"{path}: the output would overwrite an input file; choose another name")
+        if _same_file(Path(source), path):
+            raise OutputError(f"{path}: the output would overwrite an input file; choose another name")
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
@@ -72,3 +71,10 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and a.samefile(b))
+    except OSError:
+        return False

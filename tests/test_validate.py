@@ -24,7 +24,8 @@ PLAN = Plan(
     kpis=[Kpi("signups", "Sign-ups", 100)],
     milestones=[Milestone("Assets final", "prep", date(2025, 3, 20), "Ann")],
     tasks=[Task("M001", "Brief", "prep", "Ann", "Bo", start=date(2025, 3, 1), end=date(2025, 3, 5)),
-           Task("E001", "Go live", "execution", "Bo", "Ann", start=date(2025, 3, 11), end=date(2025, 3, 15), depends_on=["M001"])],
+           Task("E001", "Go live", "execution", "Bo", "Ann", start=date(2025, 3, 11), end=date(2025, 3, 15),
+                depends_on=["M001"])],
 )
 M001 = {"task_id": "M001", "name": "Brief", "phase": "prep", "owner": "Ann", "planned_start": date(2025, 3, 1),
         "planned_end": date(2025, 3, 5), "progress": 0, "status": "not_started"}

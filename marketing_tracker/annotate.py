@@ -1,0 +1,95 @@
+"""A copy of a filled workbook with every finding written onto its cell.
+
+openpyxl edits the copy (xlsxwriter cannot edit an existing file): each finding becomes a
+comment on its cell with a red (error) or amber (warning) fill, and a findings sheet at the
+front lists them all with links to the cells. The original file is never opened for
+writing; the copy is written atomically. openpyxl keeps values, formulas, dropdowns,
+conditional formats, named ranges, protection and frozen panes; it drops Excel-2010
+extensions such as a data bar's solid fill, which then shows as a gradient
+(tests/test_annotate.py checks this on a file saved by LibreOffice).
+
+Example::
+
+    tracker = read_tracker("filled.xlsx")
+    annotate("filled.xlsx", validate(tracker), "filled.checked.xlsx", locale=tracker.locale)
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections import defaultdict
+from pathlib import Path
+
+from .errors import TrackerError
+from .fileio import atomic_output
+from .findings import Finding, sort_findings
+from .schema import Locale, Text
+
+FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
+FINDINGS_TITLE = Text("检查结果", "Findings")
+HEADERS = (Text("级别", "Severity"), Text("代码", "Code"), Text("工作表", "Sheet"), Text("单元格", "Cell"),
+           Text("说明", "Message"))
+SEVERITY_WORDS = {"error": Text("错误", "error"), "warning": Text("警告", "warning"), "info": Text("提示", "info")}
+AUTHOR = "marketing_tracker"
+
+
+def annotate(source: str | os.PathLike[str], findings: list[Finding], target: str | os.PathLike[str], *,
+             locale: Locale = "zh-CN") -> Path:
+    """Write ``target``: a copy of ``source`` with ``findings`` on their cells and a findings sheet."""
+    import openpyxl
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    src = Path(source)
+    if src.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise TrackerError(f"{src}: annotating works on .xlsx and .xlsm files; save this one as .xlsx first")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl's notes about extensions it does not keep
+        try:
+            book = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm", keep_links=True)
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for damaged files
+            raise TrackerError(f"{src}: cannot be opened for annotating ({type(exc).__name__}: {exc})") from None
+
+    by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.sheet in book.sheetnames and finding.cell:
+            by_cell[(finding.sheet, finding.cell)].append(finding)
+    for (sheet, cell), items in by_cell.items():
+        target_cell = book[sheet][cell]
+        text = "\n".join(f"[{f.code}] {f.message(locale)}" for f in items)
+        comment = Comment(text, AUTHOR)
+        comment.width, comment.height = 320, 40 + 40 * len(items)
+        target_cell.comment = comment
+        worst = min(items, key=lambda f: ("error", "warning", "info").index(f.severity)).severity
+        if worst in FILLS:
+            target_cell.fill = PatternFill("solid", fgColor=FILLS[worst])
+
+    title = FINDINGS_TITLE.get(locale)
+    while title in book.sheetnames:
+        title += "_"
+    sheet = book.create_sheet(title, 0)
+    sheet.append([h.get(locale) for h in HEADERS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for finding in sort_findings(findings):
+        sheet.append([SEVERITY_WORDS[finding.severity].get(locale), finding.code, finding.sheet, finding.cell,
+                      finding.message(locale)])
+        row = sheet.max_row
+        if finding.severity in FILLS:
+            sheet.cell(row, 1).fill = PatternFill("solid", fgColor=FILLS[finding.severity])
+        if finding.sheet in book.sheetnames and finding.cell:
+            link = sheet.cell(row, 4)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{finding.sheet}'!{finding.cell}")
+            link.font = Font(color="0563C1", underline="single")
+    for letter, width in zip("ABCDE", (8, 22, 18, 8, 100), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    book.active = 0
+    for ws in book.worksheets[1:]:
+        ws.sheet_view.tabSelected = False
+
+    with atomic_output(target, inputs=(src,)) as staged:
+        book.save(staged)
+    return Path(target)

@@ -1,0 +1,117 @@
+"""The annotated copy: findings on their cells, and nothing the user relies on lost (file saved by LibreOffice)."""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from marketing_tracker import read_tracker, validate
+from marketing_tracker.annotate import annotate
+
+from .conftest import DATA, LibreOffice, run_cli
+
+SOURCE = DATA / "filled" / "libreoffice_filled.xlsx"
+SHEET = "任务跟踪(市场部)"
+
+
+def load(path: Path) -> openpyxl.Workbook:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(path)
+
+
+@pytest.fixture(scope="module")
+def annotated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tracker = read_tracker(SOURCE)
+    out = tmp_path_factory.mktemp("annotated") / "checked.xlsx"
+    return annotate(SOURCE, validate(tracker, as_of=date(2024, 5, 24)), out, locale="zh-CN")
+
+
+def test_each_finding_is_a_comment_and_a_fill_on_its_cell(annotated: Path) -> None:
+    ws = load(annotated)[SHEET]
+    assert "[end-before-start]" in ws["H7"].comment.text
+    assert ws["H7"].fill.fgColor.rgb.endswith("FFC7CE")     # error: red
+    assert ws["F10"].fill.fgColor.rgb.endswith("FFEB9C")    # warning: amber
+    assert "[normalized]" in ws["L5"].comment.text
+
+
+def test_several_findings_on_one_cell_share_its_comment(annotated: Path) -> None:
+    text = load(annotated)[SHEET]["A12"].comment.text
+    assert "[duplicate-id]" in text and "[id-prefix]" in text
+
+
+def test_a_findings_sheet_comes_first_with_links_to_the_cells(annotated: Path) -> None:
+    book = load(annotated)
+    sheet = book.worksheets[0]
+    assert sheet.title == "检查结果"
+    assert [c.value for c in sheet[1]] == ["级别", "代码", "工作表", "单元格", "说明"]
+    first = [c.value for c in sheet[2]]
+    assert first[0] == "错误"
+    links = {sheet.cell(r, 4).hyperlink.location for r in range(2, sheet.max_row + 1) if sheet.cell(r, 4).hyperlink}
+    assert f"'{SHEET}'!H7" in links
+
+
+def test_the_original_is_not_touched(tmp_path: Path) -> None:
+    before = hashlib.sha256(SOURCE.read_bytes()).hexdigest()
+    annotate(SOURCE, validate(read_tracker(SOURCE)), tmp_path / "x.xlsx")
+    assert hashlib.sha256(SOURCE.read_bytes()).hexdigest() == before
+
+
+def snapshot(book: openpyxl.Workbook) -> dict[str, Any]:
+    sheets = {}
+    for ws in book.worksheets:
+        if ws.title == "检查结果":
+            continue
+        sheets[ws.title] = {
+            "values": [[c.value for c in row] for row in ws.iter_rows()],
+            "validations": sorted((str(v.sqref), v.type, v.formula1) for v in ws.data_validations.dataValidation),
+            "conditional": sorted((str(cf.sqref), len(cf.rules)) for cf in ws.conditional_formatting),
+            "frozen": ws.freeze_panes,
+            "protected": ws.protection.sheet,
+            "state": ws.sheet_state,
+        }
+    return {"sheets": sheets, "names": sorted(book.defined_names.keys())}
+
+
+def test_data_dropdowns_formats_names_and_protection_survive(annotated: Path) -> None:
+    assert snapshot(load(annotated)) == snapshot(load(SOURCE))
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_sees_the_same_dropdowns_and_conditional_formats(annotated: Path, libreoffice: LibreOffice) -> None:
+    job = {"validation": [{"sheet": SHEET, "cell": "L40"}, {"sheet": SHEET, "cell": "K40"}], "read": []}
+    original = libreoffice.run({"input": str(SOURCE), **job})
+    copy = libreoffice.run({"input": str(annotated), **job})
+    assert copy["conditional_formats"] == {"检查结果": 0, **original["conditional_formats"]}
+    assert copy["read"] == original["read"]
+    assert copy["read"][f"validation:{SHEET}!L40"]["type"] == "LIST"
+
+
+def test_the_command_refuses_to_write_over_its_input(tmp_path: Path) -> None:
+    copy = tmp_path / "filled.xlsx"
+    copy.write_bytes(SOURCE.read_bytes())
+    done = run_cli("annotate", str(copy), "-o", str(copy))
+    assert done.returncode == 2
+    assert "would overwrite an input file" in done.stderr
+    assert copy.read_bytes() == SOURCE.read_bytes()
+
+
+def test_the_command_writes_beside_the_input_by_default(tmp_path: Path) -> None:
+    copy = tmp_path / "filled.xlsx"
+    copy.write_bytes(SOURCE.read_bytes())
+    done = run_cli("annotate", str(copy), "--as-of", "2024-05-24")
+    assert done.returncode == 1  # the file has errors
+    assert (tmp_path / "filled.checked.xlsx").is_file()
+    assert done.stdout.startswith(f"wrote {tmp_path / 'filled.checked.xlsx'} (10 errors, 7 warnings, 6 infos)")
+
+
+def test_other_formats_are_refused_with_a_reason(tmp_path: Path) -> None:
+    done = run_cli("annotate", str(DATA / "filled" / "libreoffice_filled.ods"), "-o", str(tmp_path / "x.xlsx"))
+    assert done.returncode == 2
+    assert "save this one as .xlsx first" in done.stderr
