@@ -53,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     note.add_argument("-o", "--output", metavar="OUT.xlsx", help="the copy (default: FILE.checked.xlsx beside FILE)")
     _common_check_options(note)
 
+    combine = commands.add_parser("merge", help="merge several teams' copies of one tracker into one",
+                                  description="Merge filled copies of one campaign's tracker into a fresh tracker. "
+                                              "A field filled differently in two copies is a conflict; the first file wins.")
+    combine.add_argument("files", nargs="+", metavar="FILE.xlsx", help="filled copies, first one wins conflicts")
+    combine.add_argument("-o", "--output", metavar="merged.xlsx", required=True, help="the merged tracker")
+
     demo = commands.add_parser("demo", help="run the sample 618 campaign through the whole loop",
                                description="Write the sample 618 campaign's files into a folder.")
     demo.add_argument("-o", "--output", metavar="DIR", default="marketing-tracker-demo",
@@ -124,6 +130,18 @@ def _annotate(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def _merge(args: argparse.Namespace) -> int:
+    from .merge import merge_trackers, write_merged
+
+    merged = merge_trackers(args.files)
+    write_merged(merged, args.output, inputs=tuple(args.files))
+    tasks = len(merged.records.get("tasks", []))
+    print(f"merged {len(args.files)} files into {args.output}: {tasks} tasks, {len(merged.findings)} conflicts")
+    for finding in merged.findings:
+        print(f"  {finding.code}: {finding.message(merged.locale)}")
+    return EXIT_FINDINGS if merged.findings else EXIT_OK
+
+
 def _demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -137,7 +155,7 @@ def _demo(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
-    handlers = {"new": _new, "validate": _validate, "annotate": _annotate, "demo": _demo}
+    handlers = {"new": _new, "validate": _validate, "annotate": _annotate, "merge": _merge, "demo": _demo}
     try:
         return handlers[args.command](args)
     except PlanError as exc:

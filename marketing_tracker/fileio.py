@@ -26,9 +26,7 @@ def atomic_output(target: str | os.PathLike[str], *, inputs: tuple[str | os.Path
         raise OutputError(f"{path}: the folder {directory} does not exist")
     if path.is_dir():
         raise OutputError(f"{path}: is a folder, not a file name")
-    for source in inputs:
-        if _same_file(Path(source), path):
-            raise OutputError(f"{path}: the output would overwrite an input file; choose another name")
+    refuse_inputs(path, inputs)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
@@ -71,6 +69,13 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def refuse_inputs(target: str | os.PathLike[str], inputs: tuple[str | os.PathLike[str], ...]) -> None:
+    """Raise :class:`OutputError` when ``target`` is one of the files being read."""
+    for source in inputs:
+        if _same_file(Path(source), Path(target)):
+            raise OutputError(f"{target}: the output would overwrite an input file; choose another name")
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -36,6 +36,7 @@ class Campaign:
     plan_owner: str = ""
     exec_owner: str = ""
     goals: list[str] = field(default_factory=list)
+    status_date: date | None = None  # the day the workbook computes delays as of; None: today
 
 
 @dataclass
@@ -345,7 +346,7 @@ class _Reader:
         return Plan(campaign, phases, people, kpis, milestones, tasks)
 
     def campaign(self, value: object, locale: Locale | None) -> Campaign | None:
-        allowed = ("name", "start", "end", "locale", "plan_owner", "exec_owner", "goals")
+        allowed = ("name", "start", "end", "locale", "plan_owner", "exec_owner", "goals", "status_date")
         data = self.mapping(value, "campaign", allowed)
         if data is None:
             return None
@@ -358,7 +359,8 @@ class _Reader:
         if start is None or end is None:
             return None
         return Campaign(name, start, end, chosen or "zh-CN", self.text(data, "plan_owner", "campaign"),
-                        self.text(data, "exec_owner", "campaign"), self.names(data, "goals", "campaign"))
+                        self.text(data, "exec_owner", "campaign"), self.names(data, "goals", "campaign"),
+                        self.day(data, "status_date", "campaign"))
 
     def phase(self, value: object, path: str) -> Phase | None:
         data = self.mapping(value, path, ("key", "name", "start", "end"))

@@ -31,6 +31,7 @@ from .errors import TrackerError
 from .findings import Finding
 from .schema import (
     INFO_FIELDS,
+    INFO_GOALS,
     INFO_PEOPLE,
     INFO_PHASES,
     INFO_TITLE,
@@ -91,6 +92,7 @@ class CampaignInfo:
     as_of: date | None = None  # the status date, when someone set one
     phases: list[tuple[str, str, date | None, date | None]] = field(default_factory=list)  # key, label, start, end
     people: list[str] = field(default_factory=list)
+    goals: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -435,6 +437,14 @@ def _campaign(rows: list[list[Any]]) -> CampaignInfo:
             block = "" if block and all(is_blank(v) for v in row[:4]) else block
             continue
         first = _normalise_header(row[0])
+        if first in (_normalise_header(INFO_GOALS.zh), _normalise_header(INFO_GOALS.en)):
+            block = "goals"
+            continue
+        if block == "goals":
+            goal = coerce_text(row[1])[0] if len(row) > 1 and not is_blank(row[1]) else ""
+            if goal:
+                info.goals.append(goal)
+            continue
         if first in (_normalise_header(INFO_PHASES.zh), _normalise_header(INFO_PHASES.en)):
             block = "phases-header"
             continue

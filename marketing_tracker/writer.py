@@ -583,7 +583,8 @@ class _TrackerWriter:
         date_out = self.fmt(locked=True, border=1, bg_color=COMPUTED_FILL, num_format=NUMBER_FORMATS["date"])
         section = self.fmt(bold=True, font_size=12, font_color=TITLE_FONT)
         ws.write_string(TITLE_ROW, 0, f"{c.name} · {self.t(INFO_TITLE)}", title_format)
-        values = {"name": c.name, "start": c.start, "end": c.end, "plan_owner": c.plan_owner, "exec_owner": c.exec_owner}
+        values = {"name": c.name, "start": c.start, "end": c.end, "plan_owner": c.plan_owner, "exec_owner": c.exec_owner,
+                  "as_of_input": c.status_date}
         row = FIRST_DATA_ROW - 1
         as_of_input = None
         low, high = (datetime.combine(d, time()) for d in self.window)
