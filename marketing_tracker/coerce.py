@@ -19,7 +19,6 @@ from .schema import ENUMERATIONS, Column, Enumeration
 
 Coerced = tuple[Any, str | None, Any]
 Coercer = Callable[[Any], Coerced]
-CLEAN: tuple[None, None] = (None, None)
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－％＋", "0123456789.,-%+")
 _MONEY_NOISE = re.compile(r"[,，\s¥￥$元]|RMB|CNY|USD", re.IGNORECASE)
@@ -120,32 +119,41 @@ def _plain(value: float) -> str:
     return str(int(rounded)) if float(rounded).is_integer() else f"{rounded:g}"
 
 
-def make_choice(enumeration: Enumeration, extra: dict[str, str] | None = None) -> Coercer:
+class ChoiceCoercer:
     """An enumeration value by label in either language, key or synonym -> its key.
 
-    ``extra`` maps further labels (a plan's own phase names) to keys.
+    ``exact`` maps each label as the workbook writes it to its key; the reader looks there
+    first, without a call, since nearly every cell holds a dropdown value as it was picked.
     """
-    exact = {m.label.zh: m.key for m in enumeration.members} | {m.label.en: m.key for m in enumeration.members}
-    known = dict(exact)
-    for member in enumeration.members:
-        for name in (member.key, *member.synonyms):
-            known.setdefault(name.casefold(), member.key)
-        known.setdefault(member.label.en.casefold(), member.key)
-    for label, key in (extra or {}).items():
-        exact.setdefault(label, key)
-        known.setdefault(label.casefold(), key)
 
-    def coerce(raw: Any) -> Coerced:
+    def __init__(self, enumeration: Enumeration, extra: dict[str, str] | None = None) -> None:
+        self.enumeration, self.extra = enumeration, extra
+        exact = {m.label.zh: m.key for m in enumeration.members} | {m.label.en: m.key for m in enumeration.members}
+        known = dict(exact)
+        for member in enumeration.members:
+            for name in (member.key, *member.synonyms):
+                known.setdefault(name.casefold(), member.key)
+            known.setdefault(member.label.en.casefold(), member.key)
+        for label, key in (extra or {}).items():
+            exact.setdefault(label, key)
+            known.setdefault(label.casefold(), key)
+        self.exact, self.known = exact, known
+
+    def __call__(self, raw: Any) -> Coerced:
         if isinstance(raw, str):
-            if raw in exact:
-                return exact[raw], None, None
+            if raw in self.exact:
+                return self.exact[raw], None, None
             cleaned = re.sub(r"\s+", " ", raw.translate(_FULLWIDTH)).strip()
-            key = exact.get(cleaned) or known.get(cleaned.casefold()) or known.get(cleaned.replace(" ", "").casefold())
+            key = (self.exact.get(cleaned) or self.known.get(cleaned.casefold())
+                   or self.known.get(cleaned.replace(" ", "").casefold()))
             if key is not None:
-                return key, "normalized", _label_of(enumeration, key, extra)
+                return key, "normalized", _label_of(self.enumeration, key, self.extra)
         return None, "bad-choice", None
 
-    return coerce
+
+def make_choice(enumeration: Enumeration, extra: dict[str, str] | None = None) -> ChoiceCoercer:
+    """The coercer for an enumeration; ``extra`` maps further labels (a plan's own phase names) to keys."""
+    return ChoiceCoercer(enumeration, extra)
 
 
 def _label_of(enumeration: Enumeration, key: str, extra: dict[str, str] | None) -> str:
@@ -156,6 +164,11 @@ def _label_of(enumeration: Enumeration, key: str, extra: dict[str, str] | None) 
         if value == key:
             return label
     return key
+
+
+#: The Python type a clean value of each kind arrives as from the reader; such values need no coercing.
+CLEAN_TYPES: dict[str, type] = {"text": str, "id": str, "person": str, "date": date, "money": float, "number": float,
+                                "percent": float}
 
 
 def coercer_for(column: Column, default_year: int | None, phase_labels: dict[str, str] | None = None) -> Coercer:

@@ -7,7 +7,8 @@ marketer uses, and names the cell. ``docs/findings.md`` is generated from ``CODE
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, Literal
 
 from .schema import Locale, Text
@@ -121,11 +122,11 @@ class Finding:
 
     def to_dict(self, locale: Locale) -> dict[str, Any]:
         """The JSON shape of DESIGN.md."""
-        data = {k: v for k, v in asdict(self).items() if k != "params"}
-        value = data["value"]
-        data["value"] = value.isoformat() if hasattr(value, "isoformat") else value
+        value = self.value
+        if isinstance(value, (date, datetime)):
+            value = value.isoformat()
         return {"code": self.code, "severity": self.severity, "sheet": self.sheet, "cell": self.cell, "row": self.row,
-                "column": self.column, "value": data["value"], "message": self.message(locale)}
+                "column": self.column, "value": value, "message": self.message(locale)}
 
 
 def count_by_severity(findings: list[Finding]) -> dict[str, int]:

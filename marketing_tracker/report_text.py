@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
 
+from .fileio import gc_paused
 from .findings import Finding, count_by_severity
 from .reader import Tracker, read_tracker
 from .schema import Locale
@@ -46,11 +47,12 @@ def check_file(path: str | os.PathLike[str], *, as_of: date | None = None, lang:
     from .errors import TrackerError
 
     name = os.fspath(path)
-    try:
-        tracker = read_tracker(name)
-    except TrackerError as exc:
-        return CheckedFile(name, error=str(exc))
-    return CheckedFile(name, tracker, validate(tracker, as_of=as_of, lang=lang))
+    with gc_paused():
+        try:
+            tracker = read_tracker(name)
+        except TrackerError as exc:
+            return CheckedFile(name, error=str(exc))
+        return CheckedFile(name, tracker, validate(tracker, as_of=as_of, lang=lang))
 
 
 def check_files(paths: Sequence[str | os.PathLike[str]], *, as_of: date | None = None, lang: Locale | None = None,
@@ -123,4 +125,4 @@ def render_json(results: list[CheckedFile], *, lang: Locale | None = None) -> st
         everything += result.findings
     summary = count_by_severity(everything)
     summary["unreadable"] = sum(1 for r in results if r.error is not None)
-    return json.dumps({"files": files, "summary": summary}, ensure_ascii=False, indent=2)
+    return json.dumps({"files": files, "summary": summary}, ensure_ascii=False)  # no indent: the C encoder

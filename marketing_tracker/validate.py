@@ -21,9 +21,10 @@ from typing import Any
 from .findings import CODES, Finding, sort_findings
 from .plan import find_cycle
 from .reader import Record, Table, Tracker
-from .schema import PHASES, TABLE_SHEETS, Locale
+from .schema import LOCALES, PHASES, TABLE_SHEETS, Locale
 
 Rule = Callable[["Context"], Iterator[Finding]]
+_LABELS = {(s.key, c.key, locale): c.label.get(locale) for s in TABLE_SHEETS for c in s.columns for locale in LOCALES}
 RULES: dict[str, Rule] = {}
 
 
@@ -59,10 +60,7 @@ class Context:
         self.phase_labels = {key: label for key, label, _start, _end in self.tracker.campaign.phases}
 
     def label(self, sheet: str, key: str) -> str:
-        for s in TABLE_SHEETS:
-            if s.key == sheet:
-                return s.column(key).label.get(self.locale)
-        return key
+        return _LABELS.get((sheet, key, self.locale), key)
 
     def at(self, table: Table, record: Record, key: str, code: str, **params: Any) -> Finding:
         """A finding at a column's cell on a record's row."""
