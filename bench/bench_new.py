@@ -73,10 +73,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--baseline-gc-paused", action="store_true",
                         help="pause the baseline's garbage collector too, as the generator does (stricter)")
+    parser.add_argument("--make", metavar="PATH", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.make:  # in a child process, so that the parent stays small (a child's peak memory counts its parent's)
+        Path(args.make).write_text(yaml.safe_dump(make_plan(args.tasks), allow_unicode=True, sort_keys=False),
+                                   encoding="utf-8")
+        return
     with tempfile.TemporaryDirectory() as tmp:
         plan = Path(tmp) / "plan.yaml"
-        plan.write_text(yaml.safe_dump(make_plan(args.tasks), allow_unicode=True, sort_keys=False), encoding="utf-8")
+        subprocess.run([sys.executable, __file__, "--make", str(plan), "--tasks", str(args.tasks)], check=True)
         ours = [sys.executable, "-m", "marketing_tracker", "new", str(plan), "-o", str(Path(tmp) / "ours.xlsx")]
         base = [sys.executable, str(HERE / "baseline_write.py"), str(plan), str(Path(tmp) / "base.xlsx")]
         if args.baseline_gc_paused:

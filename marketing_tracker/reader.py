@@ -20,6 +20,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -364,15 +365,20 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
     # One entry per column to read: (record key, column index, coercer, schema column for messages).
     inputs = [(c.key, columns[c.key], coercer_for(c, default_year, phase_labels), c) for c in sheet.columns
               if not c.computed and c.key in columns]
-    if sheet.key == "raci":
-        inputs += [(f"person:{person}", i, raci, Column(f"person:{person}", Text(person, person), "choice", choices="raci"))
-                   for person, i in extra.items()]
-    width = max([i for _k, i, _f, _c in inputs] + [0]) + 1
+    # The RACI matrix has a column per person, nearly all empty: read it as one block, looking
+    # only at the cells that hold something.
+    people = sorted(((i, f"person:{person}", Column(f"person:{person}", Text(person, person), "choice", choices="raci"))
+                     for person, i in extra.items()) if sheet.key == "raci" else [])
+    block = (people[0][0], people[-1][0] + 1) if people else (0, 0)
+    by_offset = {i - block[0]: (key, column) for i, key, column in people}
+    offsets = range(block[1] - block[0])
+    width = max([i for _k, i, _f, _c in inputs] + [block[1] - 1, 0]) + 1
     # Clean values (a date in a date column, a picked dropdown label) skip the coercer: with
     # 50,000 rows the call per cell was most of the reading time.
     fast = [(key, i, coerce, column, CLEAN_TYPES.get(column.kind), getattr(coerce, "exact", None),
              column.kind == "percent") for key, i, coerce, column in inputs]
     records = table.records
+    none_type, str_type = type(None), str
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
         if len(row) < width:
@@ -381,18 +387,27 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
         raw: dict[str, Any] = {}
         for key, i, coerce, column, clean_type, exact, is_percent in fast:
             cell = row[i]
-            if cell == "" or cell is None:  # the common empty cell, without a function call
-                continue
             kind = cell.__class__
-            if kind is clean_type and not (is_percent and 0 < cell < 1):
+            if kind is str_type:
+                if not cell:  # the common empty cell
+                    continue
+                if exact is not None:
+                    found = exact.get(cell)
+                    if found is not None:  # a dropdown value as it was picked
+                        raw[key] = cell
+                        values[key] = found
+                        continue
+                elif kind is clean_type:
+                    raw[key] = cell
+                    values[key] = cell.strip()
+                    continue
+                if cell.isspace():
+                    continue
+            elif kind is clean_type and not (is_percent and 0 < cell < 1):
                 raw[key] = cell
-                values[key] = cell.strip() if kind is str else cell
+                values[key] = cell
                 continue
-            if exact is not None and kind is str and cell in exact:
-                raw[key] = cell
-                values[key] = exact[cell]
-                continue
-            if kind is str and not cell.strip():
+            elif kind is none_type:
                 continue
             value, code, shown = coerce(cell)
             raw[key] = cell
@@ -400,6 +415,18 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
                 findings.append(_coercion_finding(code, name, i, r + 1, column, cell, shown, locale))
             if value is not None:
                 values[key] = value
+        if people and any(segment := row[block[0]:block[1]]):
+            for offset in compress(offsets, segment):  # only the cells that hold something, found in C
+                cell = segment[offset]
+                if offset not in by_offset or (cell.__class__ is str and cell.isspace()):
+                    continue
+                key, column = by_offset[offset]
+                value, code, shown = raci(cell)
+                raw[key] = cell
+                if code is not None:
+                    findings.append(_coercion_finding(code, name, block[0] + offset, r + 1, column, cell, shown, locale))
+                if value is not None:
+                    values[key] = value
         if raw:  # blank rows anywhere are skipped; row numbers stay those of the file
             records.append(Record(r + 1, values, raw))
     return table, findings

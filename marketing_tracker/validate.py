@@ -213,8 +213,8 @@ def _references(ctx: Context) -> Iterator[Finding]:
 def _cycles(ctx: Context) -> Iterator[Finding]:
     if ctx.tasks is None:
         return
-    graph = {task_id: [d for d in record.values.get("depends_on", []) if d in ctx.task_ids]
-             for task_id, record in ctx.task_ids.items()}
+    graph = {task_id: [d for d in deps if d in ctx.task_ids] for task_id, record in ctx.task_ids.items()
+             if (deps := record.values.get("depends_on"))}  # a task that waits for nothing closes no circle
     cycle = find_cycle(graph)
     if cycle:
         record = ctx.task_ids[cycle[0]]
@@ -233,9 +233,9 @@ def _raci(ctx: Context) -> Iterator[Finding]:
         if not task_id:
             continue
         listed.add(task_id)
-        roles = [v for k, v in record.values.items() if k.startswith("person:")]
-        r = sum(1 for v in roles if v in ("R", "RA"))
-        a = sum(1 for v in roles if v in ("A", "RA"))
+        roles = [v for k, v in record.values.items() if k != "task_id"]  # the rest are person:NAME columns
+        r = roles.count("R") + roles.count("RA")
+        a = roles.count("A") + roles.count("RA")
         if r != 1 or a != 1:
             detail = f"现有 {r} 个 R、{a} 个 A" if zh else f"it has {r} R and {a} A"
             yield ctx.at(table, record, "task_id", "raci", value=task_id, detail=detail)
@@ -266,20 +266,25 @@ def _overdue(ctx: Context) -> Iterator[Finding]:
 def _outside(ctx: Context) -> Iterator[Finding]:
     campaign = ctx.tracker.campaign
     zh = ctx.locale == "zh-CN"
-    if ctx.tasks is None or campaign.start is None or campaign.end is None:
+    first, last = campaign.start, campaign.end
+    if ctx.tasks is None or first is None or last is None:
         return
-    period = f"{campaign.start}..{campaign.end}"
+    period = f"{first}..{last}"
     for record in ctx.tasks.records:
-        window = ctx.phase_windows.get(record.values.get("phase", ""))
+        values = record.values
         for key in ("planned_start", "planned_end", "actual_start", "actual_end"):
-            day = record.values.get(key)
-            if not isinstance(day, date):
+            day = values.get(key)
+            if day is None or not isinstance(day, date):
                 continue
-            if not campaign.start <= day <= campaign.end:
+            if not first <= day <= last:
                 yield ctx.at(ctx.tasks, record, key, "outside-period", value=day.isoformat(),
                              detail="活动周期" if zh else "the campaign period", other_value=period)
-            elif key.startswith("planned") and window and window[0] and window[1] and not window[0] <= day <= window[1]:
-                label = ctx.phase_labels.get(record.values.get("phase", ""), "")
+                continue
+            if key[0] != "p":  # actual dates are held to the campaign only
+                continue
+            window = ctx.phase_windows.get(values.get("phase", ""))
+            if window and window[0] and window[1] and not window[0] <= day <= window[1]:
+                label = ctx.phase_labels.get(values.get("phase", ""), "")
                 yield ctx.at(ctx.tasks, record, key, "outside-period", value=day.isoformat(),
                              detail=f"阶段「{label}」" if zh else f"the phase {label}",
                              other_value=f"{window[0]}..{window[1]}")

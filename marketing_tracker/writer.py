@@ -207,6 +207,7 @@ class _TrackerWriter:
     def write(self, path: Path) -> None:
         c = self.plan.campaign
         self.book = xlsxwriter.Workbook(str(path), {
+            "in_memory": True,  # assemble the parts in memory rather than in temporary files
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
             "default_date_format": NUMBER_FORMATS["date"],
         })

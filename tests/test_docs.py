@@ -6,6 +6,7 @@ import os
 import re
 from pathlib import Path
 
+from marketing_tracker.findings import CODES, Code
 from marketing_tracker.schema import TABLE_SHEETS, Column
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -54,3 +55,45 @@ def test_every_doc_page_the_readme_links_exists() -> None:
     readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
     for link in re.findall(r"\]\((docs/[^)]+)\)", readme):
         assert (DOCS.parent / link).is_file(), link
+
+
+SOURCE = {
+    "sheet-missing": "reading", "header-missing": "reading", "bad-date": "reading", "bad-number": "reading",
+    "bad-choice": "reading", "normalized": "reading", "extra-column": "reading", "foreign-workbook": "reading",
+    "merge-conflict": "merging",
+}
+
+
+def code_page(code: Code) -> str:
+    found_by = SOURCE.get(code.code, "validation (`marketing_tracker/validate.py`)")
+    return (f"# `{code.code}`\n\n"
+            f"- severity: **{code.severity}**\n"
+            f"- meaning: {code.meaning}\n"
+            f"- found by: {found_by}\n\n"
+            "## Message\n\n"
+            f"- zh-CN: `{code.message.zh}`\n"
+            f"- en: `{code.message.en}`\n\n"
+            "The words in braces are filled in: `cell` is where the value is in the file as saved, `value` what it holds.\n"
+            "See [the list of codes](../findings.md).\n")
+
+
+def codes_table() -> str:
+    lines = ["| code | severity | meaning |", "|---|---|---|"]
+    lines += [f"| [`{c.code}`](findings/{c.code}.md) | {c.severity} | {c.meaning} |" for c in CODES.values()]
+    return "\n".join(lines) + "\n"
+
+
+def test_the_findings_page_lists_every_code() -> None:
+    refresh_or_compare(DOCS / "findings.md", "codes", codes_table())
+
+
+def test_every_code_has_its_own_page() -> None:
+    folder = DOCS / "findings"
+    for code in CODES.values():
+        page = folder / f"{code.code}.md"
+        if os.environ.get("MT_REFRESH_DOCS"):
+            folder.mkdir(exist_ok=True)
+            page.write_text(code_page(code), encoding="utf-8")
+        assert page.is_file() and page.read_text(encoding="utf-8") == code_page(code), (
+            f"{page} is stale: run MT_REFRESH_DOCS=1 python -m pytest tests/test_docs.py")
+    assert sorted(p.stem for p in folder.glob("*.md")) == sorted(CODES)
