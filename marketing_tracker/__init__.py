@@ -7,18 +7,45 @@ Example::
 
     from marketing_tracker import load_plan, write_tracker
     write_tracker(load_plan("618.yaml"), "618-tracker.xlsx")
+
+Names are imported on first use, so a command loads only what it needs (the generator
+does not load the reader, the reader does not load xlsxwriter).
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from .errors import OutputError, PlanError, Problem, TrackerError
-from .findings import CODES, Finding
-from .plan import Campaign, Kpi, Milestone, Person, Phase, Plan, Task, load_plan, plan_from_dict
-from .reader import Tracker, UnreadableFile, read_tracker
-from .validate import validate
-from .writer import write_tracker
+_EXPORTS = {
+    "TrackerError": "errors", "PlanError": "errors", "OutputError": "errors", "Problem": "errors",
+    "CODES": "findings", "Finding": "findings",
+    "Campaign": "plan", "Kpi": "plan", "Milestone": "plan", "Person": "plan", "Phase": "plan", "Plan": "plan",
+    "Task": "plan", "load_plan": "plan", "plan_from_dict": "plan",
+    "Tracker": "reader", "UnreadableFile": "reader", "read_tracker": "reader",
+    "validate": "validate",
+    "write_tracker": "writer",
+}
+
+if TYPE_CHECKING:
+    from .errors import OutputError, PlanError, Problem, TrackerError
+    from .findings import CODES, Finding
+    from .plan import Campaign, Kpi, Milestone, Person, Phase, Plan, Task, load_plan, plan_from_dict
+    from .reader import Tracker, UnreadableFile, read_tracker
+    from .validate import validate
+    from .writer import write_tracker
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'marketing_tracker' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CODES", "Campaign", "Finding", "Kpi", "Milestone", "OutputError", "Person", "Phase", "Plan", "PlanError", "Problem",

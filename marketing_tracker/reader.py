@@ -24,8 +24,6 @@ from itertools import compress
 from pathlib import Path
 from typing import Any
 
-from xlsxwriter.utility import xl_col_to_name
-
 from .coerce import CLEAN_TYPES, coercer_for, is_blank, make_date
 from .coerce import text as coerce_text
 from .errors import TrackerError
@@ -49,6 +47,16 @@ from .schema import (
 )
 
 HEADER_SEARCH_ROWS = 15
+
+
+def xl_col_to_name(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA (here rather than importing xlsxwriter to read a file)."""
+    name = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        name = chr(65 + remainder) + name
+    return name
 #: Sheets a tracker cannot do without; the others are checked when they are there.
 REQUIRED_SHEETS = ("tasks",)
 

@@ -392,17 +392,18 @@ RACI_SHEET = Sheet(
         Column("task_id", Text("任务ID", "Task ID"), "choice", 10, True, choices="task", aliases=("任务编号", "编号", "ID")),
         Column("task_name", Text("任务名称", "Task name"), "formula", 28,
                formula='IFERROR(IF({task_id}="","",INDEX(mt_task_name,MATCH({task_id},mt_task_id,0))),"")'),
-        Column("check", Text("校验", "Check"), "formula", 14,
-               formula='IF({task_id}="","",IF(AND(COUNTIF({people},{raci:R})+COUNTIF({people},{raci:RA})=1,'
-                       'COUNTIF({people},{raci:A})+COUNTIF({people},{raci:RA})=1),"✓",{check_text}))'),
     ),
-    Text("R 执行负责（每个任务仅一个）· A 最终批准（仅一个）· C 需咨询 · I 需知会。",
-         "R responsible (exactly one per task) · A accountable (exactly one) · C consulted · I informed."),
+    Text("R 执行负责（每个任务仅一个）· A 最终批准（仅一个）· C 需咨询 · I 需知会。任务ID变红：该行不是恰好一个 R 和一个 A。",
+         "R responsible (exactly one per task) · A accountable (exactly one) · C consulted · I informed. "
+         "A red task ID: the row does not have exactly one R and one A."),
     id_column="task_id",
     freeze_columns=2,
 )
-#: Shown in the RACI check column when a row lacks exactly one R and one A.
-RACI_CHECK_TEXT = Text("需且仅需1个R和1个A", "Needs one R and one A")
+#: Conditional format on a RACI row's task ID: true when the row lacks exactly one R and one A.
+#: A rule over the whole range costs nothing per row, unlike a formula column.
+RACI_RULE = ('AND({task_id}<>"",OR(COUNTIF({people},{raci:R})+COUNTIF({people},{raci:RA})<>1,'
+             'COUNTIF({people},{raci:A})+COUNTIF({people},{raci:RA})<>1))')
+RACI_RULE_LEGEND = Text("责任矩阵：任务ID变红表示不是恰好一个 R 和一个 A", "RACI: a red task ID lacks exactly one R and one A")
 
 TABLE_SHEETS: tuple[Sheet, ...] = (TASKS, MILESTONES, KPIS, KPI_LOG, ISSUES, RACI_SHEET)
 

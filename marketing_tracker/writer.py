@@ -59,7 +59,8 @@ from .schema import (
     OVERDUE_FILL,
     OVERDUE_LEGEND,
     RACI,
-    RACI_CHECK_TEXT,
+    RACI_RULE,
+    RACI_RULE_LEGEND,
     RACI_SHEET,
     SCHEMA_VERSION,
     STATUSES,
@@ -207,7 +208,6 @@ class _TrackerWriter:
     def write(self, path: Path) -> None:
         c = self.plan.campaign
         self.book = xlsxwriter.Workbook(str(path), {
-            "in_memory": True,  # assemble the parts in memory rather than in temporary files
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
             "default_date_format": NUMBER_FORMATS["date"],
         })
@@ -343,9 +343,9 @@ class _TrackerWriter:
             if name == "asof":
                 return "mt_asof"
             if name == "people":
-                return f"{person_letters[0]}{{r}}:{person_letters[-1]}{{r}}" if person_letters else "A{r}:A{r}"
-            if name == "check_text":
-                return _literal(self.t(RACI_CHECK_TEXT))
+                dollar = "$" if absolute else ""
+                return (f"{dollar}{person_letters[0]}{{r}}:{dollar}{person_letters[-1]}{{r}}" if person_letters
+                        else f"{dollar}A{{r}}:{dollar}A{{r}}")
             return ("$" if absolute else "") + table.letters[name] + "{r}"
 
         return "=" + _PLACEHOLDER.sub(replace, template)
@@ -539,10 +539,9 @@ class _TrackerWriter:
                 record[f"person:{name}"] = RACI.label(role, self.locale)
             records.append(record)
         self._table(ws, table, records)
-        col = table.col("check")
+        col = table.col("task_id")
         ws.conditional_format(table.first_row, col, table.last_row, col, {
-            "type": "formula", "criteria": f'=AND({table.letters["check"]}{table.first_row + 1}<>"",'
-                                           f'{table.letters["check"]}{table.first_row + 1}<>"✓")',
+            "type": "formula", "criteria": self._compile(RACI_RULE, table, absolute=True).format(r=table.first_row + 1),
             "format": self.fmt(bg_color=STATUSES.member("delayed").colour, font_color=STATUSES.member("delayed").font)})
 
     def _lists(self, ws: _Sheet) -> None:
@@ -683,6 +682,8 @@ class _TrackerWriter:
         for _key, colour, meaning in GANTT_LEGEND:
             legend.append((colour, "#000000", "", f"{self.t(GANTT_TITLE)}: {self.t(meaning)}"))
         legend.append(("#FFFFFF", "#C00000", MILESTONE_FLAG, self.t(MILESTONE_FLAG_LEGEND)))
+        legend.append((STATUSES.member("delayed").colour or "#FFFFFF", STATUSES.member("delayed").font or "#000000", "",
+                       self.t(RACI_RULE_LEGEND)))
         for colour, font, sample, text in legend:
             ws.write_string(row, 1, sample, self.fmt(bg_color=colour, font_color=font, border=1, align="center"))
             ws.write_string(row, 2, text)

@@ -6,6 +6,7 @@ numbers as :mod:`marketing_tracker.derived`, which the reader and the recap use.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -75,16 +76,21 @@ def recalculated(tmp_path_factory: pytest.TempPathFactory, libreoffice: LibreOff
         {"sheet": LOG, "cell": "D6", "value": "2.5"},
         {"sheet": LOG, "cell": "A7", "value": "2024-05-23"}, {"sheet": LOG, "cell": "B7", "value": "直播转化率"},
         {"sheet": LOG, "cell": "D7", "value": "3.5"},
-        {"sheet": RACI, "cell": "D5", "value": "R"},  # M002 now has two R and no A
+        {"sheet": RACI, "cell": "C5", "value": "R"},  # M002 now has two R and no A
     ]
+    # The RACI conditional format's own formula, evaluated by LibreOffice in spare cells of rows 4 and 5.
+    raci_rule = raci_rule_formula(path).replace(",", ";")  # the UNO formula grammar separates arguments with ;
+    typed += [{"sheet": RACI, "cell": "AZ4", "value": "=" + raci_rule},
+              {"sheet": RACI, "cell": "AZ5", "value": "=" + re.sub(r"(\$[A-Z]+)4\b", r"\g<1>5", raci_rule)}]
     reads = [{"sheet": TASKS_SHEET, "cell": f"{col(k)}{row}"} for row in FILLED
              for k in ("delay_days", "expected_progress", "health")]
     reads += [{"sheet": INFO, "cell": "B9"}, {"sheet": MILESTONES, "cell": "I4"}, {"sheet": MILESTONES, "cell": "I5"},
               {"sheet": KPIS, "cell": "G4"}, {"sheet": KPIS, "cell": "H4"}, {"sheet": KPIS, "cell": "G7"},
-              {"sheet": KPIS, "cell": "H7"}, {"sheet": RACI, "cell": "B4"}, {"sheet": RACI, "cell": "C4"},
-              {"sheet": RACI, "cell": "C5"}, {"sheet": TASKS_SHEET, "cell": "W2"}, {"sheet": TASKS_SHEET, "cell": "AP2"}]
+              {"sheet": KPIS, "cell": "H7"}, {"sheet": RACI, "cell": "B4"}, {"sheet": RACI, "cell": "AZ4"},
+              {"sheet": RACI, "cell": "AZ5"}, {"sheet": TASKS_SHEET, "cell": "W2"}, {"sheet": TASKS_SHEET, "cell": "AP2"}]
     validations = [{"sheet": TASKS_SHEET, "cell": f"{col('status')}200"}, {"sheet": TASKS_SHEET, "cell": f"{col('progress')}4"}]
-    result = libreoffice.run({"input": str(path), "type": typed, "recalc": True, "read": reads, "validation": validations})
+    result = libreoffice.run({"input": str(path), "unprotect": [RACI], "type": typed, "recalc": True, "read": reads,
+                              "validation": validations})
     return result
 
 
@@ -141,10 +147,22 @@ def test_kpi_actuals_add_up_or_take_the_latest_day(recalculated: dict[str, Any])
     assert number(recalculated, KPIS, "H7") == pytest.approx(3.5 / 3)
 
 
-def test_raci_names_the_task_and_checks_one_r_and_one_a(recalculated: dict[str, Any]) -> None:
+def test_raci_names_the_task_and_flags_rows_without_one_r_and_one_a(recalculated: dict[str, Any]) -> None:
     assert text(recalculated, RACI, "B4") == "活动方案终稿确认"
-    assert text(recalculated, RACI, "C4") == "✓"
-    assert text(recalculated, RACI, "C5") == "需且仅需1个R和1个A"
+    assert number(recalculated, RACI, "AZ4") == 0  # M001: one R, one A
+    assert number(recalculated, RACI, "AZ5") == 1  # M002: two R, no A
+
+
+def raci_rule_formula(path: Path) -> str:
+    import warnings
+
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(path)[RACI]
+    (formula,) = [r.formula[0] for cf in ws.conditional_formatting for r in cf.rules if str(cf.sqref).startswith("A4:")]
+    return str(formula)
 
 
 def test_milestone_flags_stand_over_their_due_days(recalculated: dict[str, Any]) -> None:

@@ -39,3 +39,23 @@ def test_templates_escape_user_text() -> None:
     assert "<script>alert" not in html
     assert "&lt;script&gt;" in html
     assert '"><img' not in html
+
+
+def test_the_package_exports_what_it_lists() -> None:
+    import marketing_tracker
+
+    for name in marketing_tracker.__all__:
+        assert getattr(marketing_tracker, name) is not None
+
+
+def test_generating_does_not_load_the_reader() -> None:
+    code = ("import sys, marketing_tracker.cli as c; c.main(['new', sys.argv[1], '-o', sys.argv[2]]); "
+            "print(sorted(m for m in sys.modules if m.startswith(('python_calamine', 'marketing_tracker.reader', 'pandas'))))")
+    import tempfile
+
+    from .conftest import PLAN_618
+
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run([sys.executable, "-c", code, str(PLAN_618), f"{tmp}/x.xlsx"], capture_output=True, text=True,
+                              check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"

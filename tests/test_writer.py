@@ -282,7 +282,7 @@ def test_kpi_targets_and_achievement_colour_scale(book: openpyxl.Workbook) -> No
 def test_raci_rows_carry_the_plan_roles(book: openpyxl.Workbook) -> None:
     ws = book["责任矩阵"]
     header = [c.value for c in ws[HEADER_ROW + 1]]
-    assert header[:3] == [c.label.zh for c in RACI_SHEET.columns]
+    assert header[:2] == [c.label.zh for c in RACI_SHEET.columns]
     row = dict(zip(header, [c.value for c in ws[FIRST_DATA_ROW + 1]], strict=True))
     assert row["任务ID"] == "M001"
     assert (row["陈经理"], row["周总监"], row["林设计"], row["孙运营"]) == ("R", "A", "C", "I")
@@ -320,3 +320,11 @@ def test_a_hand_built_plan_with_problems_is_refused_before_writing(tmp_path: Pat
 def test_spare_rows_can_be_chosen(tmp_path: Path, plan_618: Plan) -> None:
     book = load(write_tracker(plan_618, tmp_path / "x.xlsx", spare_rows=500))
     assert last_task_row(book) == FIRST_DATA_ROW + 9 + 500
+
+
+def test_raci_rows_without_one_r_and_one_a_turn_their_task_id_red(book: openpyxl.Workbook) -> None:
+    ws = book["责任矩阵"]
+    (rule,) = [r for s, r in rules(ws) if s.startswith("A4:A")]
+    assert rule.formula == ['AND($A4<>"",OR(COUNTIF($C4:$K4,"R")+COUNTIF($C4:$K4,"R/A")<>1,'
+                            'COUNTIF($C4:$K4,"A")+COUNTIF($C4:$K4,"R/A")<>1))']
+    assert rule.dxf.fill.bgColor.rgb == "FFFFC7CE"
