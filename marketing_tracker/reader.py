@@ -65,7 +65,7 @@ class UnreadableFile(TrackerError, ValueError):
     """The file cannot be read as a workbook at all (not a spreadsheet, damaged, encrypted)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One filled row: typed values by column key, the raw cell values, and its row number (1-based)."""
 
