@@ -95,9 +95,7 @@ def _check_same_campaign(trackers: list[Tracker]) -> None:
 
 def _value(record: Record, key: str) -> Any:
     """The typed value when it could be read, else the raw one (kept as the person typed it)."""
-    if key in record.values:
-        return record.values[key]
-    return record.raw.get(key)
+    return record.values[key] if key in record.values else record.raw.get(key)
 
 
 def _merge_table(key: str, trackers: list[Tracker]) -> tuple[list[dict[str, Any]], list[Finding]]:

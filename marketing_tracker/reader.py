@@ -67,11 +67,22 @@ class UnreadableFile(TrackerError, ValueError):
 
 @dataclass(slots=True)
 class Record:
-    """One filled row: typed values by column key, the raw cell values, and its row number (1-based)."""
+    """One filled row: its row number (1-based), typed values by column key, and the raw cell
+    values that were not already clean (text dates, "60%", synonyms, values that could not be read).
+
+    A cell is filled when its key is in ``values`` or in ``raw``.
+    """
 
     row: int
     values: dict[str, Any]
     raw: dict[str, Any]
+
+    def filled(self, key: str) -> bool:
+        return key in self.values or key in self.raw
+
+    def shown(self, key: str) -> Any:
+        """The value as the person left it."""
+        return self.raw.get(key, self.values.get(key))
 
 
 @dataclass
@@ -402,18 +413,19 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
                 if exact is not None:
                     found = exact.get(cell)
                     if found is not None:  # a dropdown value as it was picked
-                        raw[key] = cell
+                        if found != cell:
+                            raw[key] = cell
                         values[key] = found
                         continue
                 elif kind is clean_type:
-                    raw[key] = cell
-                    values[key] = cell.strip()
+                    stripped = values[key] = cell.strip()
+                    if stripped is not cell:
+                        raw[key] = cell
                     continue
                 if cell.isspace():
                     continue
             elif kind is clean_type and not (is_percent and 0 < cell < 1):
-                raw[key] = cell
-                values[key] = cell
+                values[key] = cell  # clean: the raw value is the value
                 continue
             elif kind is none_type:
                 continue
@@ -435,7 +447,7 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
                     findings.append(_coercion_finding(code, name, block[0] + offset, r + 1, column, cell, shown, locale))
                 if value is not None:
                     values[key] = value
-        if raw:  # blank rows anywhere are skipped; row numbers stay those of the file
+        if values or raw:  # blank rows anywhere are skipped; row numbers stay those of the file
             records.append(Record(r + 1, values, raw))
     return table, findings
 

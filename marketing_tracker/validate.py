@@ -65,7 +65,7 @@ class Context:
     def at(self, table: Table, record: Record, key: str, code: str, **params: Any) -> Finding:
         """A finding at a column's cell on a record's row."""
         cell = table.cell(key, record.row) if key in table.columns else ""
-        value = params.pop("value", record.raw.get(key, record.values.get(key)))
+        value = params.pop("value", record.shown(key))
         params.setdefault("column", self.label(table.key, key) if not key.startswith("person:") else key[7:])
         return Finding(code, table.sheet, cell, record.row, key, value, params)
 
@@ -96,8 +96,9 @@ def _required(ctx: Context) -> Iterator[Finding]:
         sheet = next(s for s in TABLE_SHEETS if s.key == table.key)
         required = [c.key for c in sheet.columns if c.required and not c.computed and c.key in table.columns]
         for record in table.records:
+            values, raw = record.values, record.raw
             for key in required:
-                if key not in record.raw:
+                if key not in values and key not in raw:
                     yield ctx.at(table, record, key, "required-missing", value=None)
 
 
@@ -156,7 +157,7 @@ def _end_without_start(ctx: Context) -> Iterator[Finding]:
     if table is None or "actual_start" not in table.columns:
         return
     for record in table.records:
-        if "actual_end" in record.raw and "actual_start" not in record.raw:
+        if record.filled("actual_end") and not record.filled("actual_start"):
             yield ctx.at(table, record, "actual_start", "end-without-start", value=None)
 
 

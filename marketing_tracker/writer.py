@@ -164,9 +164,10 @@ class _Sheet(Worksheet):  # type: ignore[misc]
         """Write ``pattern.format(r=row_number)`` into ``col`` for rows ``first..last`` (0-based)."""
         example = pattern.format(r=first + 1)
         self._verbatim = super()._prepare_formula(example) == example.removeprefix("=")
+        write = self._write_formula  # the public method's body, without its A1-notation wrapper
         try:
             for row in range(first, last + 1):
-                self.write_formula(row, col, pattern.format(r=row + 1), cell_format, "")
+                write(row, col, pattern.format(r=row + 1), cell_format, "")
         finally:
             self._verbatim = False
 
@@ -306,19 +307,22 @@ class _TrackerWriter:
         """The typed xlsxwriter call for a column's values (user text never becomes a formula).
 
         Values of the wrong type (text in a date column, as a person left it) are kept as text.
+        The calls go to the bodies of xlsxwriter's public write methods, without their
+        A1-notation wrapper: rows and columns are numbers here (the golden tests pin the version).
         """
+        write_string, write_number, write_datetime = ws._write_string, ws._write_number, ws._write_datetime
         if column.kind == "date":
             def write_date(row: int, col: int, value: Any, fmt: Any) -> Any:
                 if isinstance(value, date):
-                    return ws.write_datetime(row, col, datetime.combine(value, time()), fmt)
-                return ws.write_string(row, col, str(value), fmt)
+                    return write_datetime(row, col, datetime.combine(value, time()), fmt)
+                return write_string(row, col, str(value), fmt)
             return write_date
         if column.kind in ("percent", "money", "number"):
-            def write_number(row: int, col: int, value: Any, fmt: Any) -> Any:
+            def write_amount(row: int, col: int, value: Any, fmt: Any) -> Any:
                 if isinstance(value, (int, float)) and not isinstance(value, bool):
-                    return ws.write_number(row, col, value, fmt)
-                return ws.write_string(row, col, str(value), fmt)
-            return write_number
+                    return write_number(row, col, value, fmt)
+                return write_string(row, col, str(value), fmt)
+            return write_amount
         enumeration = ENUMERATIONS.get(column.choices or "")
         labels = {m.key: m.label.get(self.locale) for m in enumeration.members} if enumeration else {}
         if column.choices == "phase":
@@ -329,7 +333,7 @@ class _TrackerWriter:
         def write_text(row: int, col: int, value: Any, fmt: Any) -> Any:
             if isinstance(value, list):
                 value = ",".join(str(v) for v in value)
-            return ws.write_string(row, col, labels.get(value, str(value)) if labels else str(value), fmt)
+            return write_string(row, col, labels.get(value, str(value)) if labels else str(value), fmt)
         return write_text
 
     def _compile(self, template: str, table: _Table, absolute: bool = False) -> str:
