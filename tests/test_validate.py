@@ -195,3 +195,33 @@ def test_no_progress_bar_when_piped(tmp_path: Path) -> None:
     clean = write_tracker(PLAN, tmp_path / "clean.xlsx")
     done = run_cli("validate", str(clean), str(clean), "--as-of", "2025-02-28")
     assert done.stderr == ""
+
+
+def test_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    clean = write_tracker(PLAN, tmp_path / "clean.xlsx")
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal 100 columns wide
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    done = subprocess.run([sys.executable, "-m", "marketing_tracker", "validate", str(clean), str(clean), "--as-of",
+                           "2025-02-28"], stdout=subprocess.PIPE, stderr=follower, env=env, check=False, timeout=60)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    assert b"checking" in shown
