@@ -67,6 +67,23 @@ def measure(command: list[str], ok_codes: tuple[int, ...] = (0,)) -> tuple[float
     return elapsed, usage.ru_maxrss
 
 
+def alternate(commands: dict[str, list[str]], runs: int, ok_codes: tuple[int, ...] = (0,)
+              ) -> tuple[dict[str, list[float]], dict[str, list[int]]]:
+    """Run each command once to warm caches, then ``runs`` times in turn; wall seconds and peak KiB of each."""
+    env_path = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = str(ROOT) + (os.pathsep + env_path if env_path else "")
+    for command in commands.values():
+        measure(command, ok_codes)
+    timings: dict[str, list[float]] = {name: [] for name in commands}
+    memory: dict[str, list[int]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            seconds, peak = measure(command, ok_codes)
+            timings[name].append(seconds)
+            memory[name].append(peak)
+    return timings, memory
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=5000)
@@ -86,16 +103,7 @@ def main() -> None:
         base = [sys.executable, str(HERE / "baseline_write.py"), str(plan), str(Path(tmp) / "base.xlsx")]
         if args.baseline_gc_paused:
             base.append("--gc-paused")
-        env_path = os.environ.get("PYTHONPATH")
-        os.environ["PYTHONPATH"] = str(ROOT) + (os.pathsep + env_path if env_path else "")
-        measure(ours), measure(base)  # warm the file cache and the bytecode
-        timings: dict[str, list[float]] = {"ours": [], "base": []}
-        memory: dict[str, list[int]] = {"ours": [], "base": []}
-        for _ in range(args.runs):
-            for name, command in (("ours", ours), ("base", base)):
-                seconds, peak = measure(command)
-                timings[name].append(seconds)
-                memory[name].append(peak)
+        timings, memory = alternate({"ours": ours, "base": base}, args.runs)
     ours_s, base_s = statistics.median(timings["ours"]), statistics.median(timings["base"])
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}")
     print(f"plan: {args.tasks} tasks; {args.runs} alternating runs each, median wall time of whole processes")

@@ -27,7 +27,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from bench_new import make_plan, measure  # noqa: E402
+from bench_new import alternate, make_plan  # noqa: E402
 
 from marketing_tracker import plan_from_dict, write_tracker  # noqa: E402
 
@@ -79,15 +79,7 @@ def main() -> None:
         ours = [sys.executable, "-m", "marketing_tracker", "validate", str(tracker), "--format", "json",
                 "--as-of", AS_OF.isoformat()]
         base = [sys.executable, str(HERE / "bare_calamine.py"), str(tracker), "执行任务跟踪表"]
-        os.environ["PYTHONPATH"] = str(ROOT) + (os.pathsep + os.environ["PYTHONPATH"] if os.environ.get("PYTHONPATH") else "")
-        measure(ours, ok_codes=(0, 1)), measure(base)
-        timings: dict[str, list[float]] = {"ours": [], "base": []}
-        memory: dict[str, list[int]] = {"ours": [], "base": []}
-        for _ in range(args.runs):
-            for name, command in (("ours", ours), ("base", base)):
-                seconds, peak = measure(command, ok_codes=(0, 1))
-                timings[name].append(seconds)
-                memory[name].append(peak)
+        timings, memory = alternate({"ours": ours, "base": base}, args.runs, ok_codes=(0, 1))  # 1: it has errors
     ours_s, base_s = statistics.median(timings["ours"]), statistics.median(timings["base"])
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}")
     print(f"tracker: {args.tasks} filled tasks, {size / 1e6:.1f} MB; {args.runs} alternating runs, medians of whole processes")

@@ -21,10 +21,11 @@ from typing import Any
 from .findings import CODES, Finding, sort_findings
 from .plan import find_cycle
 from .reader import Record, Table, Tracker
-from .schema import LOCALES, PHASES, TABLE_SHEETS, Locale
+from .schema import LOCALES, PHASES, TABLE_SHEETS, Column, Locale
 
 Rule = Callable[["Context"], Iterator[Finding]]
 _LABELS = {(s.key, c.key, locale): c.label.get(locale) for s in TABLE_SHEETS for c in s.columns for locale in LOCALES}
+_SHEETS = {s.key: s for s in TABLE_SHEETS}
 RULES: dict[str, Rule] = {}
 
 
@@ -72,6 +73,13 @@ class Context:
     def tables(self) -> Iterator[Table]:
         yield from self.tracker.tables.values()
 
+    def columns(self, wanted: Callable[[Column], bool]) -> Iterator[tuple[Table, Column]]:
+        """Every (table, schema column) present in the file for which ``wanted(column)`` holds."""
+        for table in self.tracker.tables.values():
+            for column in _SHEETS[table.key].columns:
+                if column.key in table.columns and wanted(column):
+                    yield table, column
+
 
 def validate(tracker: Tracker, *, as_of: date | None = None, lang: Locale | None = None) -> list[Finding]:
     """Every finding for a tracker: what reading found, then each registered rule's.
@@ -93,8 +101,7 @@ def validate(tracker: Tracker, *, as_of: date | None = None, lang: Locale | None
 @rule("required-missing")
 def _required(ctx: Context) -> Iterator[Finding]:
     for table in ctx.tables():
-        sheet = next(s for s in TABLE_SHEETS if s.key == table.key)
-        required = [c.key for c in sheet.columns if c.required and not c.computed and c.key in table.columns]
+        required = [c.key for c in _SHEETS[table.key].columns if c.required and not c.computed and c.key in table.columns]
         for record in table.records:
             values, raw = record.values, record.raw
             for key in required:
@@ -104,51 +111,40 @@ def _required(ctx: Context) -> Iterator[Finding]:
 
 @rule("out-of-range")
 def _ranges(ctx: Context) -> Iterator[Finding]:
-    for table in ctx.tables():
-        sheet = next(s for s in TABLE_SHEETS if s.key == table.key)
-        for column in sheet.columns:
-            if column.kind not in ("percent", "money") or column.key not in table.columns:
+    for table, column in ctx.columns(lambda c: c.kind in ("percent", "money")):
+        allowed = "0 - 100" if column.kind == "percent" else ">= 0"
+        for record in table.records:
+            value = record.values.get(column.key)
+            if value is None:
                 continue
-            allowed = "0 - 100" if column.kind == "percent" else (">= 0")
-            for record in table.records:
-                value = record.values.get(column.key)
-                if value is None:
-                    continue
-                if value < 0 or (column.kind == "percent" and value > 100):
-                    yield ctx.at(table, record, column.key, "out-of-range", value=_plain(value), allowed=allowed)
+            if value < 0 or (column.kind == "percent" and value > 100):
+                yield ctx.at(table, record, column.key, "out-of-range", value=_plain(value), allowed=allowed)
 
 
 @rule("duplicate-id")
 def _duplicates(ctx: Context) -> Iterator[Finding]:
-    for table in ctx.tables():
-        sheet = next(s for s in TABLE_SHEETS if s.key == table.key)
-        for column in sheet.columns:
-            if not column.unique or column.key not in table.columns:
+    for table, column in ctx.columns(lambda c: c.unique):
+        first: dict[Any, Record] = {}
+        for record in table.records:
+            value = record.values.get(column.key)
+            if value in (None, ""):
                 continue
-            first: dict[Any, Record] = {}
-            for record in table.records:
-                value = record.values.get(column.key)
-                if value in (None, ""):
-                    continue
-                if value in first:
-                    yield ctx.at(table, record, column.key, "duplicate-id", value=value,
-                                 other=table.cell(column.key, first[value].row))
-                else:
-                    first[value] = record
+            if value in first:
+                yield ctx.at(table, record, column.key, "duplicate-id", value=value,
+                             other=table.cell(column.key, first[value].row))
+            else:
+                first[value] = record
 
 
 @rule("end-before-start")
 def _order(ctx: Context) -> Iterator[Finding]:
-    for table in ctx.tables():
-        sheet = next(s for s in TABLE_SHEETS if s.key == table.key)
-        for column in sheet.columns:
-            if not column.after or column.key not in table.columns:
-                continue
-            for record in table.records:
-                end, start = record.values.get(column.key), record.values.get(column.after)
-                if isinstance(end, date) and isinstance(start, date) and end < start:
-                    yield ctx.at(table, record, column.key, "end-before-start", value=end.isoformat(),
-                                 other_value=start.isoformat(), other_column=ctx.label(table.key, column.after))
+    for table, column in ctx.columns(lambda c: c.after is not None):
+        after = str(column.after)
+        for record in table.records:
+            end, start = record.values.get(column.key), record.values.get(after)
+            if isinstance(end, date) and isinstance(start, date) and end < start:
+                yield ctx.at(table, record, column.key, "end-before-start", value=end.isoformat(),
+                             other_value=start.isoformat(), other_column=ctx.label(table.key, after))
 
 
 @rule("end-without-start")
