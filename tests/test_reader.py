@@ -131,3 +131,10 @@ def test_a_workbook_of_another_template_says_what_is_missing(tmp_path: Path) -> 
     findings = validate(read_tracker(path))
     assert [f.code for f in findings] == ["sheet-missing", "foreign-workbook"]
     assert "Budget" in findings[0].message("en")
+
+
+def test_an_xlsm_reads_like_an_xlsx(tmp_path: Path) -> None:
+    copy = tmp_path / "filled.xlsm"
+    copy.write_bytes((FILLED / "libreoffice_filled.xlsx").read_bytes())
+    found = {(f.code, f.sheet, f.cell) for f in validate(read_tracker(copy), as_of=AS_OF)}
+    assert found == EXPECTED
