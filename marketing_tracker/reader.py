@@ -113,6 +113,7 @@ class CampaignInfo:
     as_of: date | None = None  # the status date, when someone set one
     phases: list[tuple[str, str, date | None, date | None]] = field(default_factory=list)  # key, label, start, end
     people: list[str] = field(default_factory=list)
+    departments: dict[str, str] = field(default_factory=dict)  # person -> department
     goals: list[str] = field(default_factory=list)
 
 
@@ -517,7 +518,10 @@ def _campaign(rows: list[list[Any]]) -> CampaignInfo:
             info.phases.append((member.key if member else label, label, start, end))
             continue
         if block == "people":
-            info.people.append(coerce_text(cells[0])[0])
+            person = coerce_text(cells[0])[0]
+            info.people.append(person)
+            if not is_blank(cells[1]):
+                info.departments[person] = coerce_text(cells[1])[0]
             continue
         found = labels.get(first)
         if found is None or found.computed or len(row) < 2 or is_blank(row[1]):

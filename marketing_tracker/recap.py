@@ -1,0 +1,332 @@
+"""Tracker -> the recap figures management asks for (pure computation with pandas, no I/O).
+
+The recap (复盘) looks along time, responsibility and resources, and at the results against
+the goals (DOMAIN.md). Every figure is computed from the typed tables and the same rules
+the workbook shows (:mod:`derived`), never from a cached cell. Rates are fractions 0-1,
+days are whole days. A task still open past its planned end counts its days late up to
+the as-of date.
+
+Example::
+
+    figures = recap(read_tracker("618-merged.xlsx"), as_of=date(2024, 6, 30))
+    print(figures.overall["completion_rate"], figures.to_dict()["kpis"])
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from .derived import delay_days, expected_progress, health, milestone_result
+from .findings import Finding
+from .reader import Tracker
+from .schema import PHASES, Locale, Text
+
+UNSPECIFIED = Text("未说明原因", "no reason given")
+_CAUSE_IN_BRACKETS = re.compile(r"[(（]([^()（）]+)[)）]")
+
+
+@dataclass
+class Recap:
+    """The figures of one campaign's recap, as plain data (``to_dict`` gives the JSON of ``--json``)."""
+
+    campaign: dict[str, Any]
+    overall: dict[str, Any]
+    phases: list[dict[str, Any]]
+    owners: list[dict[str, Any]]
+    departments: list[dict[str, Any]]
+    delays: list[dict[str, Any]]
+    delay_causes: list[dict[str, Any]]
+    pushed: list[dict[str, Any]]
+    milestones: dict[str, Any]
+    kpis: list[dict[str, Any]]
+    budget: dict[str, Any]
+    issues: dict[str, Any]
+    findings: dict[str, int]
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: dates as ISO text."""
+        return _jsonable(asdict(self))  # type: ignore[no-any-return]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    return value
+
+
+def _rate(part: float, whole: float) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def _cause(text: str, locale: Locale) -> str:
+    """The reason in a risk note: the words in brackets (延期1天(服务器调试) -> 服务器调试), else the note."""
+    text = (text or "").strip()
+    if not text:
+        return UNSPECIFIED.get(locale)
+    found = _CAUSE_IN_BRACKETS.search(text)
+    return found.group(1).strip() if found else text
+
+
+def recap(tracker: Tracker, *, as_of: date | None = None, findings: list[Finding] | None = None) -> Recap:
+    """Compute every recap figure of a read tracker as of a day (default: its status date, else today)."""
+    from .validate import validate
+
+    info = tracker.campaign
+    day = as_of or info.as_of or date.today()
+    locale = tracker.locale
+    if findings is None:
+        findings = validate(tracker, as_of=day)
+    tasks = _tasks_frame(tracker, day)
+    phase_labels = {key: label for key, label, _s, _e in info.phases}
+    return Recap(
+        campaign={"name": info.name, "start": info.start, "end": info.end, "as_of": day, "locale": locale,
+                  "goals": list(info.goals), "plan_owner": info.plan_owner, "exec_owner": info.exec_owner},
+        overall=_overall(tasks, day),
+        phases=_phases(tasks, info.phases, locale),
+        owners=_groups(tasks, tracker, "owner"),
+        departments=_groups(tasks, tracker, "department"),
+        delays=_delays(tasks, phase_labels),
+        delay_causes=_pareto(tasks, locale),
+        pushed=_pushed(tasks),
+        milestones=_milestones(tracker, day),
+        kpis=_kpis(tracker, day),
+        budget=_budget(tasks, phase_labels),
+        issues=_issues(tracker),
+        findings=dict(sorted(Counter(f.code for f in findings).items())),
+        tasks=_task_rows(tasks, phase_labels),
+    )
+
+
+def _tasks_frame(tracker: Tracker, day: date) -> pd.DataFrame:
+    departments = tracker.campaign.departments
+    rows = []
+    for record in tracker.records("tasks"):
+        v = record.values
+        status, progress = v.get("status"), v.get("progress")
+        start, end, actual_end = v.get("planned_start"), v.get("planned_end"), v.get("actual_end")
+        done = status == "done" or (progress or 0) >= 100
+        late = delay_days(end, actual_end, status, progress, day) or 0
+        effective = "done" if done else status or "not_started"
+        if not done and effective not in ("blocked", "delayed") and end is not None and day > end:
+            effective = "delayed"  # past its planned end and not done: delayed, whatever it says
+        owner = v.get("owner", "")
+        rows.append({
+            "id": v.get("task_id", ""), "name": v.get("name", ""), "phase": v.get("phase", ""), "owner": owner,
+            "department": departments.get(owner, ""), "planned_start": start, "planned_end": end,
+            "actual_start": v.get("actual_start"), "actual_end": actual_end, "progress": float(progress or 0),
+            "status": effective, "done": done, "days_late": int(late), "late": late > 0,
+            "on_time": done and late == 0, "expected": expected_progress(start, end, day),
+            "health": health(status, progress, start, end, day), "cause": v.get("risk", ""),
+            "depends_on": list(v.get("depends_on", [])),
+            "budget_planned": float(v.get("budget_planned") or 0), "budget_actual": float(v.get("budget_actual") or 0),
+        })
+    columns = ["id", "name", "phase", "owner", "department", "planned_start", "planned_end", "actual_start",
+               "actual_end", "progress", "status", "done", "days_late", "late", "on_time", "expected", "health",
+               "cause", "depends_on", "budget_planned", "budget_actual"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _overall(tasks: pd.DataFrame, day: date) -> dict[str, Any]:
+    total = len(tasks)
+    counts = tasks["status"].value_counts()
+    done = int(tasks["done"].sum())
+    late = tasks[tasks["late"]]
+    expected = [e for e in tasks["expected"] if e is not None]
+    return {
+        "tasks": total, "done": done,
+        **{key: int(counts.get(key, 0)) for key in ("in_progress", "not_started", "delayed", "blocked")},
+        "completion_rate": _rate(done, total),
+        "on_time_rate": _rate(int(tasks["on_time"].sum()), done),
+        "late_tasks": len(late),
+        "avg_delay_days": round(float(late["days_late"].mean())) if len(late) else 0,
+        "max_delay_days": int(late["days_late"].max()) if len(late) else 0,
+        "expected_progress": round(sum(expected) / len(expected) / 100, 4) if expected else 0.0,
+        "actual_progress": round(float(tasks["progress"].clip(0, 100).mean()) / 100, 4) if total else 0.0,
+        "health": {key: int((tasks["health"] == key).sum()) for key in ("done", "on_track", "at_risk", "late")},
+    }
+
+
+def _phases(tasks: pd.DataFrame, phases: list[tuple[str, str, date | None, date | None]],
+            locale: Locale) -> list[dict[str, Any]]:
+    known = [(key, label, start, end) for key, label, start, end in phases]
+    for key in tasks["phase"].unique():
+        if key and key not in {k for k, *_ in known}:
+            member = PHASES.lookup(key)
+            known.append((key, member.label.get(locale) if member else key, None, None))
+    result = []
+    for key, label, start, end in known:
+        group = tasks[tasks["phase"] == key]
+        done = int(group["done"].sum())
+        actual_starts = [d for d in group["actual_start"] if d is not None]
+        actual_ends = [d for d in group["actual_end"] if d is not None]
+        result.append({
+            "key": key, "label": label, "planned_start": start, "planned_end": end,
+            "actual_start": min(actual_starts) if actual_starts else None,
+            "actual_end": max(actual_ends) if actual_ends else None,
+            "tasks": len(group), "done": done, "completion_rate": _rate(done, len(group)),
+            "on_time_rate": _rate(int(group["on_time"].sum()), done), "delay_days": int(group["days_late"].sum()),
+        })
+    return result
+
+
+def _groups(tasks: pd.DataFrame, tracker: Tracker, by: str) -> list[dict[str, Any]]:
+    open_issues: Counter[str] = Counter()
+    for record in tracker.records("issues"):
+        if record.values.get("status") != "resolved" and record.values.get("owner"):
+            owner = record.values["owner"]
+            open_issues[owner if by == "owner" else tracker.campaign.departments.get(owner, "")] += 1
+    result = []
+    for name, group in tasks.groupby(by, sort=True):
+        late = group[group["late"]]
+        result.append({
+            "name": name, "tasks": len(group), "done": int(group["done"].sum()), "on_time": int(group["on_time"].sum()),
+            "late": len(late), "avg_delay_days": round(float(late["days_late"].mean())) if len(late) else 0,
+            "open_issues": open_issues.get(str(name), 0),
+        })
+    return sorted(result, key=lambda r: (-r["late"], -r["tasks"], r["name"]))
+
+
+def _delays(tasks: pd.DataFrame, phase_labels: dict[str, str]) -> list[dict[str, Any]]:
+    late = tasks[tasks["late"]].sort_values(["days_late", "id"], ascending=[False, True])
+    return [{"id": r.id, "name": r.name, "phase": r.phase, "phase_label": phase_labels.get(r.phase, r.phase),
+             "owner": r.owner, "planned_end": r.planned_end, "actual_end": r.actual_end, "days": int(r.days_late),
+             "cause": r.cause, "open": not r.done} for r in late.itertuples()]
+
+
+def _pareto(tasks: pd.DataFrame, locale: Locale) -> list[dict[str, Any]]:
+    late = tasks[tasks["late"]]
+    if late.empty:
+        return []
+    causes = late.assign(cause_word=[_cause(c, locale) for c in late["cause"]])
+    grouped = causes.groupby("cause_word").agg(days=("days_late", "sum"), tasks=("id", "count")).reset_index()
+    grouped = grouped.sort_values(["days", "cause_word"], ascending=[False, True])
+    total = grouped["days"].sum()
+    cumulative = 0
+    result = []
+    for row in grouped.itertuples():
+        cumulative += int(row.days)
+        result.append({"cause": row.cause_word, "days": int(row.days), "tasks": int(row.tasks),
+                       "share": _rate(int(row.days), total), "cumulative_share": _rate(cumulative, total)})
+    return result
+
+
+def _pushed(tasks: pd.DataFrame) -> list[dict[str, Any]]:
+    late = {r.id: r for r in tasks[tasks["late"]].itertuples()}
+    dependents: dict[str, list[str]] = {}
+    for row in tasks.itertuples():
+        for dep in row.depends_on:
+            if dep in late:
+                dependents.setdefault(dep, []).append(row.id)
+    return [{"id": task_id, "name": late[task_id].name, "days": int(late[task_id].days_late), "dependents": ids}
+            for task_id, ids in sorted(dependents.items())]
+
+
+def _milestones(tracker: Tracker, day: date) -> dict[str, Any]:
+    items = []
+    for record in tracker.records("milestones"):
+        v = record.values
+        result = milestone_result(v.get("due"), v.get("done"), day)
+        if result is None:
+            continue
+        items.append({"id": v.get("milestone_id", ""), "name": v.get("name", ""), "phase": v.get("phase", ""),
+                      "due": v.get("due"), "done": v.get("done"), "owner": v.get("owner", ""), "result": result,
+                      "impact": v.get("impact", "")})
+    counts = Counter(i["result"] for i in items)
+    return {**{key: counts.get(key, 0) for key in ("met", "met_late", "missed", "pending")}, "items": items}
+
+
+def _kpis(tracker: Tracker, day: date) -> list[dict[str, Any]]:
+    info = tracker.campaign
+    log = pd.DataFrame([r.values for r in tracker.records("kpi_log")], columns=["date", "kpi", "channel", "value"])
+    log = log.dropna(subset=["date", "kpi", "value"])
+    result = []
+    for record in tracker.records("kpis"):
+        v = record.values
+        name, key = v.get("name", ""), v.get("kpi_key", "")
+        target = v.get("target")
+        if not name or target is None:
+            continue
+        aggregate, direction = v.get("aggregate") or "sum", v.get("direction") or "higher"
+        rows = log[(log["kpi"] == name) | (log["kpi"] == key)]
+        daily = (rows.groupby("date")["value"].agg("mean" if aggregate == "latest" else "sum").sort_index()
+                 if not rows.empty else pd.Series(dtype=float))
+        if daily.empty:
+            actual = None
+        elif aggregate == "latest":
+            actual = float(daily.iloc[-1])
+        else:
+            actual = float(daily.sum())
+        if actual is None:
+            achievement = None
+        elif direction == "lower":
+            achievement = round(target / actual, 4) if actual else None
+        else:
+            achievement = round(actual / target, 4) if target else None
+        series, running = [], 0.0
+        start, end = info.start, info.end
+        span = (end - start).days + 1 if start and end else 0
+        for when, value in daily.items():
+            running += float(value)
+            pace = (target * (((when - start).days + 1) / span)) if span and aggregate == "sum" else target
+            series.append({"date": when, "value": float(value), "cumulative": running if aggregate == "sum" else float(value),
+                           "pace": round(pace, 4)})
+        forecast = None
+        if aggregate == "sum" and actual is not None and start and end and start <= day < end:
+            elapsed = (min(day, end) - start).days + 1
+            forecast = round(actual / elapsed * span, 4)
+        result.append({"key": key, "name": name, "unit": v.get("unit", ""), "target": target, "actual": actual,
+                       "achievement": achievement, "direction": direction, "aggregate": aggregate,
+                       "met": achievement is not None and achievement >= 1, "series": series, "forecast": forecast})
+    return result
+
+
+def _budget(tasks: pd.DataFrame, phase_labels: dict[str, str]) -> dict[str, Any]:
+    planned, actual = float(tasks["budget_planned"].sum()), float(tasks["budget_actual"].sum())
+    by_phase = []
+    for key, group in tasks.groupby("phase", sort=False):
+        p, a = float(group["budget_planned"].sum()), float(group["budget_actual"].sum())
+        by_phase.append({"phase": key, "label": phase_labels.get(str(key), str(key)), "planned": p, "actual": a,
+                         "variance": a - p, "share": _rate(a, actual)})
+    spent = tasks[(tasks["budget_planned"] > 0) | (tasks["budget_actual"] > 0)]
+    by_task = [{"id": r.id, "name": r.name, "planned": r.budget_planned, "actual": r.budget_actual,
+                "variance": r.budget_actual - r.budget_planned, "share": _rate(r.budget_actual, actual)}
+               for r in spent.sort_values("budget_planned", ascending=False).itertuples()]
+    return {"planned": planned, "actual": actual, "variance": actual - planned,
+            "variance_rate": _rate(actual - planned, planned), "by_phase": by_phase, "by_task": by_task}
+
+
+def _issues(tracker: Tracker) -> dict[str, Any]:
+    records = tracker.records("issues")
+    statuses = Counter(r.values.get("status") or "follow_up" for r in records)
+    durations = [(r.values["resolved"] - r.values["raised"]).days for r in records
+                 if isinstance(r.values.get("resolved"), date) and isinstance(r.values.get("raised"), date)]
+    items = [{"id": r.values.get("issue_id", ""), "description": r.values.get("description", ""),
+              "impact": r.values.get("impact", ""), "task_id": r.values.get("task_id", ""),
+              "owner": r.values.get("owner", ""), "status": r.values.get("status", ""),
+              "raised": r.values.get("raised"), "resolved": r.values.get("resolved")} for r in records]
+    return {"total": len(records), "open": len(records) - statuses.get("resolved", 0),
+            "resolved": statuses.get("resolved", 0), "by_status": dict(sorted(statuses.items())),
+            "avg_days_to_resolve": round(sum(durations) / len(durations)) if durations else None, "items": items}
+
+
+def _task_rows(tasks: pd.DataFrame, phase_labels: dict[str, str]) -> list[dict[str, Any]]:
+    return [{"id": r.id, "name": r.name, "phase": phase_labels.get(r.phase, r.phase), "owner": r.owner,
+             "planned_start": r.planned_start, "planned_end": r.planned_end, "actual_end": r.actual_end,
+             "progress": r.progress, "status": r.status, "days_late": int(r.days_late), "health": r.health}
+            for r in tasks.itertuples()]
+
+
+__all__ = ["Recap", "recap"]
