@@ -59,6 +59,17 @@ def _parser() -> argparse.ArgumentParser:
     combine.add_argument("files", nargs="+", metavar="FILE.xlsx", help="filled copies, first one wins conflicts")
     combine.add_argument("-o", "--output", metavar="merged.xlsx", required=True, help="the merged tracker")
 
+    report = commands.add_parser("recap", help="write the campaign recap: workbook, HTML page and figures",
+                                 description="Compute the recap of one or more filled trackers (several copies are "
+                                             "merged first) and write it as a workbook with charts, an HTML page "
+                                             "and JSON figures.")
+    report.add_argument("files", nargs="+", metavar="FILE.xlsx", help="filled trackers of one campaign")
+    report.add_argument("-o", "--output", metavar="recap.xlsx", help="the recap workbook")
+    report.add_argument("--html", metavar="recap.html", help="also write the HTML recap")
+    report.add_argument("--json", metavar="figures.json", help="also write the figures as JSON")
+    report.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD",
+                        help="compute as of this day (default: the workbook's status date, else today)")
+
     demo = commands.add_parser("demo", help="run the sample 618 campaign through the whole loop",
                                description="Write the sample 618 campaign's files into a folder.")
     demo.add_argument("-o", "--output", metavar="DIR", default="marketing-tracker-demo",
@@ -142,6 +153,21 @@ def _merge(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if merged.findings else EXIT_OK
 
 
+def _recap(args: argparse.Namespace) -> int:
+    from .recap_run import run_recap
+
+    if not (args.output or args.html or args.json):
+        raise TrackerError("say what to write: -o recap.xlsx, --html recap.html and/or --json figures.json")
+    written, figures = run_recap(args.files, xlsx=args.output, html=args.html, json_path=args.json, as_of=args.as_of)
+    overall = figures.overall
+    print(f"recap of {figures.campaign['name']} as of {figures.campaign['as_of']}: {overall['tasks']} tasks, "
+          f"{overall['completion_rate']:.0%} done, {overall['on_time_rate']:.0%} on time, "
+          f"{overall['late_tasks']} late")
+    for path in written:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
 def _demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -155,7 +181,8 @@ def _demo(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
-    handlers = {"new": _new, "validate": _validate, "annotate": _annotate, "merge": _merge, "demo": _demo}
+    handlers = {"new": _new, "validate": _validate, "annotate": _annotate, "merge": _merge, "recap": _recap,
+                "demo": _demo}
     try:
         return handlers[args.command](args)
     except PlanError as exc:

@@ -81,7 +81,15 @@ class DemoFile:
 
 
 def run_demo(folder: str | os.PathLike[str]) -> list[DemoFile]:
-    """Write the demo campaign's files into ``folder`` (created if needed)."""
+    """Run the sample campaign through the whole loop into ``folder`` (created if needed).
+
+    plan -> blank trackers (zh-CN, en) -> a copy filled as the team left it -> checks ->
+    an annotated copy -> the recap workbook, HTML page and figures.
+    """
+    from .annotate import annotate
+    from .recap_run import run_recap
+    from .report_text import check_file, render_text
+
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     plan_path = sample_plan()
@@ -96,10 +104,26 @@ def run_demo(folder: str | os.PathLike[str]) -> list[DemoFile]:
     with atomic_output(plan_copy) as staged:
         staged.write_bytes(plan_path.read_bytes())
     written.append(DemoFile(plan_copy, "the plan the trackers were made from"))
+
+    plan = load_plan(plan_path)
+    plan.campaign.status_date = SAMPLE_AS_OF
+    filled = write_tracker(plan, out / "618-filled.xlsx", records=sample_records(plan))
+    written.append(DemoFile(filled, f"the tracker as the team filled it, status date {SAMPLE_AS_OF}"))
+    checked = check_file(filled)
+    report = out / "618-checks.txt"
+    with atomic_output(report) as staged:
+        staged.write_text(render_text([checked], verbose=True), encoding="utf-8")
+    written.append(DemoFile(report, "what the checks found in the filled copy"))
+    annotated = annotate(filled, checked.findings, out / "618-filled.checked.xlsx", locale=checked.locale)
+    written.append(DemoFile(annotated, "the filled copy with every finding on its cell"))
+    outputs, _figures = run_recap([filled], xlsx=out / "618-recap.xlsx", html=out / "618-recap.html",
+                                  json_path=out / "618-figures.json")
+    for path, what in zip(outputs, ("the recap workbook, with charts", "the recap page for management",
+                                    "the recap figures as JSON"), strict=True):
+        written.append(DemoFile(path, what))
+
     index = out / "index.html"
-    campaign = load_plan(plan_path).campaign
-    html = render("demo_index.html.j2", campaign=campaign,
-                  files=[(f.path.name, f.what) for f in written])
+    html = render("demo_index.html.j2", campaign=plan.campaign, files=[(f.path.name, f.what) for f in written])
     with atomic_output(index) as staged:
         staged.write_text(html, encoding="utf-8")
     written.append(DemoFile(index, "this list, to open in a browser"))

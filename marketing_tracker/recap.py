@@ -101,7 +101,7 @@ def recap(tracker: Tracker, *, as_of: date | None = None, findings: list[Finding
         delays=_delays(tasks, phase_labels),
         delay_causes=_pareto(tasks, locale),
         pushed=_pushed(tasks),
-        milestones=_milestones(tracker, day),
+        milestones=_milestones(tracker, day, phase_labels),
         kpis=_kpis(tracker, day),
         budget=_budget(tasks, phase_labels),
         issues=_issues(tracker),
@@ -234,14 +234,15 @@ def _pushed(tasks: pd.DataFrame) -> list[dict[str, Any]]:
             for task_id, ids in sorted(dependents.items())]
 
 
-def _milestones(tracker: Tracker, day: date) -> dict[str, Any]:
+def _milestones(tracker: Tracker, day: date, phase_labels: dict[str, str]) -> dict[str, Any]:
     items = []
     for record in tracker.records("milestones"):
         v = record.values
         result = milestone_result(v.get("due"), v.get("done"), day)
         if result is None:
             continue
-        items.append({"id": v.get("milestone_id", ""), "name": v.get("name", ""), "phase": v.get("phase", ""),
+        items.append({"id": v.get("milestone_id", ""), "name": v.get("name", ""),
+                      "phase": phase_labels.get(v.get("phase", ""), v.get("phase", "")),
                       "due": v.get("due"), "done": v.get("done"), "owner": v.get("owner", ""), "result": result,
                       "impact": v.get("impact", "")})
     counts = Counter(i["result"] for i in items)

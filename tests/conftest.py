@@ -71,3 +71,29 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
     """The command line as a user runs it: a separate process."""
     return subprocess.run([sys.executable, "-m", "marketing_tracker", *args], capture_output=True, text=True,
                           cwd=cwd, check=False, env={**os.environ, "PYTHONPATH": str(TESTS.parent)})
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Any:
+    """A real headless Chromium (Debian's), driven by Playwright; skipped where missing, except under CI."""
+    missing = None
+    if not Path(CHROMIUM).exists():
+        missing = "Debian's chromium is not installed"
+    else:
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            missing = "playwright is not installed (pip install -e '.[test]')"
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the Chromium tests, but {missing}")
+        pytest.skip(missing)
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -111,13 +111,17 @@ def test_usage_errors_exit_2() -> None:
     assert "usage:" in done.stderr
 
 
-def test_demo_writes_both_trackers_and_says_where(tmp_path: Path) -> None:
+def test_demo_runs_the_whole_loop_and_says_where(tmp_path: Path) -> None:
     folder = tmp_path / "demo"
     done = run_cli("demo", "-o", str(folder))
     assert done.returncode == 0, done.stderr
     assert str(folder.resolve()) in done.stdout
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["618-anniversary.zh-CN.yaml", "618-tracker.en.xlsx", "618-tracker.zh-CN.xlsx", "index.html"]
+    assert names == ["618-anniversary.zh-CN.yaml", "618-checks.txt", "618-figures.json", "618-filled.checked.xlsx",
+                     "618-filled.xlsx", "618-recap.html", "618-recap.xlsx", "618-tracker.en.xlsx",
+                     "618-tracker.zh-CN.xlsx", "index.html"]
+    assert "618-filled.xlsx: 4 警告" in (folder / "618-checks.txt").read_text(encoding="utf-8")
+    assert '"completion_rate": 0.8889' in (folder / "618-figures.json").read_text(encoding="utf-8")
     assert openpyxl.load_workbook(folder / "618-tracker.en.xlsx", read_only=True).sheetnames[2] == "Tasks"
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert '<a href="618-tracker.zh-CN.xlsx">' in index

@@ -1,0 +1,52 @@
+"""From filled files to the recap outputs: read (merging several copies), check, compute, write.
+
+Kept apart from the CLI so that Python callers and the demo run exactly what the command runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from .fileio import atomic_output, gc_paused
+from .reader import Tracker, read_tracker
+from .recap import Recap, recap
+from .validate import validate
+
+
+def read_one(paths: list[str | os.PathLike[str]]) -> Tracker:
+    """One tracker from one file, or from several copies of one campaign merged."""
+    if len(paths) == 1:
+        return read_tracker(paths[0])
+    from .merge import merge_trackers, write_merged
+
+    merged = merge_trackers(list(paths))
+    with tempfile.TemporaryDirectory() as folder:
+        return read_tracker(write_merged(merged, Path(folder) / "merged.xlsx"))
+
+
+def run_recap(paths: list[str | os.PathLike[str]], *, xlsx: str | os.PathLike[str] | None = None,
+              html: str | os.PathLike[str] | None = None, json_path: str | os.PathLike[str] | None = None,
+              as_of: date | None = None) -> tuple[list[Path], Recap]:
+    """Compute the recap of ``paths`` and write each output asked for; return what was written and the figures."""
+    inputs = tuple(paths)
+    with gc_paused():
+        tracker = read_one(list(paths))
+        figures = recap(tracker, as_of=as_of, findings=validate(tracker, as_of=as_of))
+    written: list[Path] = []
+    if xlsx:
+        from .report_xlsx import write_recap_xlsx
+
+        written.append(write_recap_xlsx(figures, xlsx, inputs=inputs))
+    if html:
+        from .report_html import write_recap_html
+
+        written.append(write_recap_html(figures, html, inputs=inputs))
+    if json_path:
+        with atomic_output(json_path, inputs=inputs) as staged:
+            staged.write_text(json.dumps(figures.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+        written.append(Path(json_path))
+    return written, figures

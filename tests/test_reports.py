@@ -1,0 +1,209 @@
+"""The recap workbook and the HTML recap: same figures, native charts, nothing fetched, text escaped."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from marketing_tracker import Plan, load_plan, read_tracker, write_tracker
+from marketing_tracker.demo import SAMPLE_AS_OF, sample_records
+from marketing_tracker.recap import Recap, recap
+from marketing_tracker.report_html import recap_html, write_recap_html
+from marketing_tracker.report_xlsx import write_recap_xlsx
+
+from .conftest import PLAN_618, LibreOffice, run_cli
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+def figures_of(plan: Plan, folder: Path, **changes: Any) -> Recap:
+    records = sample_records(plan)
+    for row in records["tasks"]:
+        row.update(changes.get(row["task_id"], {}))
+    path = write_tracker(plan, folder / "filled.xlsx", records=records)
+    return recap(read_tracker(path), as_of=SAMPLE_AS_OF)
+
+
+@pytest.fixture(scope="module")
+def figures(tmp_path_factory: pytest.TempPathFactory) -> Recap:
+    return figures_of(load_plan(PLAN_618), tmp_path_factory.mktemp("figures"))
+
+
+@pytest.fixture(scope="module")
+def workbook(figures: Recap, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_recap_xlsx(figures, tmp_path_factory.mktemp("xlsx") / "recap.xlsx")
+
+
+@pytest.fixture(scope="module")
+def page(figures: Recap, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_recap_html(figures, tmp_path_factory.mktemp("html") / "recap.html")
+
+
+def test_the_workbook_has_a_sheet_per_section_in_the_trackers_language(workbook: Path) -> None:
+    names = openpyxl.load_workbook(workbook, read_only=True).sheetnames
+    assert names == ["复盘概览", "阶段", "负责人与部门", "延期分析", "里程碑", "关键指标", "预算", "问题", "数据质量"]
+
+
+def test_the_workbook_carries_native_charts(workbook: Path) -> None:
+    with zipfile.ZipFile(workbook) as archive:
+        charts = [n for n in archive.namelist() if re.match(r"xl/charts/chart\d+\.xml", n)]
+        kinds = [re.findall(r"<c:(barChart|lineChart|areaChart)>", archive.read(n).decode()) for n in charts]
+    # phases: planned and actual Gantt (stacked bars); delays: Pareto (columns + line); KPIs: achievement bars
+    # and a cumulative-vs-pace line per summed KPI with data (3); budget: variance columns
+    assert len(charts) == 8
+    assert sum("lineChart" in k for k in kinds) == 4
+
+
+def test_the_workbook_numbers_are_the_figures(workbook: Path, figures: Recap) -> None:
+    book = openpyxl.load_workbook(workbook)
+    summary = book["复盘概览"]
+    values = {summary.cell(r, 1).value: summary.cell(r, 2).value for r in range(1, 30)}
+    assert values["完成率"] == figures.overall["completion_rate"]
+    assert values["按时完成率"] == 0.75
+    assert values["最长延期(天)"] == 5
+    kpis = book["关键指标"]
+    assert [kpis.cell(r, 4).value for r in range(4, 8)] == [k["actual"] for k in figures.kpis]
+
+
+def test_spreadsheet_text_never_becomes_a_formula(tmp_path: Path) -> None:
+    plan = load_plan(PLAN_618)
+    figures = figures_of(plan, tmp_path, M003={"name": "=HYPERLINK(\"http://x\",\"y\")", "risk": "+cmd|' /C calc'!A0"})
+    book = openpyxl.load_workbook(write_recap_xlsx(figures, tmp_path / "r.xlsx"))
+    delays = book["延期分析"]
+    cells = [c for row in delays.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in "=+"]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_the_json_figures_have_the_documented_keys(tmp_path: Path) -> None:
+    plan = load_plan(PLAN_618)
+    filled = write_tracker(plan, tmp_path / "filled.xlsx", records=sample_records(plan))
+    out = tmp_path / "figures.json"
+    done = run_cli("recap", str(filled), "--json", str(out), "--as-of", "2024-06-30")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert set(data["overall"]) >= {"tasks", "done", "in_progress", "not_started", "delayed", "blocked",
+                                    "completion_rate", "on_time_rate", "avg_delay_days", "max_delay_days"}
+    assert set(data["phases"][0]) >= {"key", "tasks", "done", "completion_rate", "delay_days"}
+    assert set(data["owners"][0]) >= {"name", "tasks", "done", "on_time", "avg_delay_days"}
+    assert set(data["delays"][0]) >= {"id", "name", "phase", "owner", "planned_end", "actual_end", "days", "cause"}
+    assert set(data["kpis"][0]) >= {"key", "target", "actual", "achievement"}
+    assert set(data["budget"]) >= {"planned", "actual"}
+    assert data["delays"][0] == {**data["delays"][0], "id": "C001", "days": 5, "actual_end": None}
+    assert isinstance(data["findings"], dict)
+
+
+def test_the_command_writes_every_output_and_says_so(tmp_path: Path) -> None:
+    plan = load_plan(PLAN_618)
+    filled = write_tracker(plan, tmp_path / "filled.xlsx", records=sample_records(plan))
+    done = run_cli("recap", str(filled), "-o", str(tmp_path / "r.xlsx"), "--html", str(tmp_path / "r.html"),
+                   "--as-of", "2024-06-30")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "recap of 品牌618周年庆 as of 2024-06-30: 9 tasks, 89% done, 75% on time, 3 late"
+    assert (tmp_path / "r.xlsx").is_file() and (tmp_path / "r.html").is_file()
+    nothing = run_cli("recap", str(filled))
+    assert nothing.returncode == 2 and "say what to write" in nothing.stderr
+
+
+def test_several_copies_are_merged_before_the_recap(tmp_path: Path) -> None:
+    plan = load_plan(PLAN_618)
+    records = sample_records(plan)
+    first = {**records, "tasks": [dict(t) for t in records["tasks"]]}
+    for row in first["tasks"][4:]:
+        row.update(progress=0, status="not_started", actual_start=None, actual_end=None)
+    second = write_tracker(plan, tmp_path / "b.xlsx", records=records)
+    a = write_tracker(plan, tmp_path / "a.xlsx", records={k: ([{k2: v for k2, v in r.items() if v is not None}
+                                                               for r in rows] if k == "tasks" else rows)
+                                                          for k, rows in first.items()})
+    done = run_cli("recap", str(a), str(second), "--json", str(tmp_path / "f.json"), "--as-of", "2024-06-30")
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))["overall"]["done"] == 8
+
+
+def test_the_page_escapes_spreadsheet_text(tmp_path: Path) -> None:
+    figures = figures_of(load_plan(PLAN_618), tmp_path, M003={"name": HOSTILE, "risk": "<b>bold</b> & co"})
+    html = recap_html(figures)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; co" in html
+
+
+def test_the_page_names_nothing_to_fetch(page: Path) -> None:
+    html = page.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert "<script" not in html
+    assert "default-src 'none'" in html
+
+
+def test_the_page_shows_the_same_numbers(page: Path, figures: Recap) -> None:
+    html = page.read_text(encoding="utf-8")
+    assert f"{figures.overall['completion_rate'] * 100:.1f}%" in html  # 88.9%
+    assert "75.0%" in html and "96.0%" in html and "116.7%" in html
+    assert "延期1天(服务器调试)" in html
+
+
+@pytest.mark.chromium
+def test_chromium_renders_the_page_with_no_errors_and_no_requests(page: Path, chromium: Any, tmp_path: Path) -> None:
+    tab = chromium.new_page(viewport={"width": 1000, "height": 1400})
+    problems: list[str] = []
+    requests: list[str] = []
+    tab.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    tab.on("pageerror", lambda e: problems.append(str(e)))
+    tab.on("request", lambda r: requests.append(r.url))
+    tab.goto(page.as_uri())
+    assert problems == []
+    assert requests == [page.as_uri()]
+    assert tab.locator("svg.chart").count() >= 6
+    assert tab.locator("section").count() == 10
+    shot = tmp_path / "recap.png"
+    tab.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    tab.close()
+
+
+@pytest.mark.chromium
+def test_a_hostile_task_name_runs_nothing_in_chromium(chromium: Any, tmp_path: Path) -> None:
+    figures = figures_of(load_plan(PLAN_618), tmp_path, M003={"name": HOSTILE})
+    page = write_recap_html(figures, tmp_path / "r.html")
+    tab = chromium.new_page()
+    dialogs: list[str] = []
+    tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    tab.goto(page.as_uri())
+    assert dialogs == []
+    assert HOSTILE in tab.inner_text("body")
+    tab.close()
+
+
+@pytest.mark.chromium
+def test_the_page_fits_a_phone_and_prints_to_a4(page: Path, chromium: Any, tmp_path: Path) -> None:
+    phone = chromium.new_page(viewport={"width": 390, "height": 844})
+    phone.goto(page.as_uri())
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    pdf = tmp_path / "recap.pdf"
+    phone.pdf(path=str(pdf), format="A4")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    phone.close()
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_recap_workbook_with_its_figures(workbook: Path, libreoffice: LibreOffice,
+                                                               figures: Recap) -> None:
+    result = libreoffice.run({"input": str(workbook), "read": [{"sheet": "复盘概览", "cell": "A1"},
+                                                               {"sheet": "关键指标", "cell": "D4"}]})
+    assert result["sheets"][0] == "复盘概览"
+    assert result["read"]["复盘概览!A1"]["string"].startswith("品牌618周年庆")
+    assert result["read"]["关键指标!D4"]["value"] == figures.kpis[0]["actual"]
+
+
+def test_an_english_tracker_gives_an_english_recap(tmp_path: Path) -> None:
+    plan = load_plan(PLAN_618, locale="en")
+    path = write_tracker(plan, tmp_path / "en.xlsx", locale="en", records=sample_records(plan))
+    figures = recap(read_tracker(path), as_of=date(2024, 6, 30))
+    assert "Campaign recap" in recap_html(figures)
+    assert openpyxl.load_workbook(write_recap_xlsx(figures, tmp_path / "r.xlsx"), read_only=True).sheetnames[0] == "Summary"
