@@ -326,7 +326,8 @@ def _issues(tracker: Tracker) -> dict[str, Any]:
 def _task_rows(tasks: pd.DataFrame, phase_labels: dict[str, str]) -> list[dict[str, Any]]:
     return [{"id": r.id, "name": r.name, "phase": phase_labels.get(r.phase, r.phase), "owner": r.owner,
              "planned_start": r.planned_start, "planned_end": r.planned_end, "actual_end": r.actual_end,
-             "progress": r.progress, "status": r.status, "days_late": int(r.days_late), "health": r.health}
+             "progress": r.progress, "status": r.status, "days_late": int(r.days_late), "health": r.health,
+             "budget_planned": r.budget_planned, "budget_actual": r.budget_actual}
             for r in tasks.itertuples()]
 
 

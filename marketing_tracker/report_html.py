@@ -19,7 +19,10 @@ from .recap import Recap
 from .resources import render
 from .schema import ENUMERATIONS, HEALTH, MILESTONE_STATES, RECAP_SECTIONS, RECAP_TEXT, STATUSES, Locale
 
-WORST_DELAYS = 20  # the page shows the worst delays first; every task stays in a collapsed table
+WORST_DELAYS = 20  # the page shows the worst delays first
+#: The page's collapsed task table stops here (late and open tasks first), so that a 20,000-task campaign
+#: still gives a page that opens on a phone; the recap workbook and the JSON hold every task.
+TASK_TABLE_LIMIT = 1500
 
 
 def write_recap_html(figures: Recap, path: str | os.PathLike[str], *, inputs: tuple[str | os.PathLike[str], ...] = ()
@@ -39,9 +42,10 @@ def recap_html(figures: Recap) -> str:
     labels = {name: {m.key: m.label.get(locale) for m in enumeration.members}
               for name, enumeration in ENUMERATIONS.items()}
     colours = {m.key: m.colour for m in (*STATUSES.members, *HEALTH.members, *MILESTONE_STATES.members)}
+    tasks = sorted(figures.tasks, key=lambda r: (r["status"] == "done", -r["days_late"], r["id"]))[:TASK_TABLE_LIMIT]
     return render("recap.html.j2", f=figures, t=text, sections=sections, labels=labels, colours=colours,
                   lang="zh-CN" if locale == "zh-CN" else "en", version=__version__,
-                  worst=figures.delays[:WORST_DELAYS], charts=_charts(figures))
+                  worst=figures.delays[:WORST_DELAYS], charts=_charts(figures), tasks=tasks)
 
 
 def _charts(f: Recap) -> dict[str, Any]:
@@ -97,7 +101,7 @@ def _gantt(f: Recap) -> dict[str, Any]:
 
     rows = []
     for i, p in enumerate(f.phases):
-        entry: dict[str, Any] = {"y": 10 + i * row, "label": p["label"]}
+        entry: dict[str, Any] = {"y": 10 + i * row, "label": p["label"], "planned": None, "actual": None}
         if p["planned_start"] and p["planned_end"]:
             entry["planned"] = (x(p["planned_start"]), max(2.0, x(p["planned_end"]) - x(p["planned_start"]) + 1))
         if p["actual_start"]:

@@ -20,6 +20,9 @@ from .fileio import atomic_output
 from .recap import Recap
 from .schema import ENUMERATIONS, HEADER_FILL, MILESTONE_STATES, RECAP_SECTIONS, RECAP_TEXT, TITLE_FONT, Locale
 
+#: The budget sheet lists the tasks with the largest variances; every task's budget is on the tasks sheet.
+BUDGET_TASKS = 30
+
 
 def write_recap_xlsx(figures: Recap, path: str | os.PathLike[str], *, inputs: tuple[str | os.PathLike[str], ...] = ()
                      ) -> Path:
@@ -61,6 +64,7 @@ class _RecapBook:
         self.budget()
         self.issues()
         self.quality()
+        self.all_tasks()
         self.book.close()
 
     # ------------------------------------------------------------------ helpers
@@ -80,25 +84,31 @@ class _RecapBook:
             ws.write_string(row, col, text, header)
             if widths:
                 ws.set_column(col, col, widths[col])
+        plain = self.fmt(border=1)
+        cell_formats = [self.fmt(border=1, num_format=(formats or {})[col]) if col in (formats or {}) else plain
+                        for col in range(len(headers))]
+        put = self.put
         for offset, values in enumerate(rows, start=1):
             for col, value in enumerate(values):
-                number_format = (formats or {}).get(col)
-                cell = self.fmt(border=1, num_format=number_format) if number_format else self.fmt(border=1)
-                self.put(ws, row + offset, col, value, cell)
+                put(ws, row + offset, col, value, cell_formats[col])
         return row + 1, row + max(len(rows), 1)
 
     @staticmethod
     def put(ws: Any, row: int, col: int, value: Any, cell_format: Any) -> None:
+        # Typed writes through the bodies of xlsxwriter's public methods (rows and columns are numbers here).
+        kind = value.__class__
         if value is None or value == "":
-            ws.write_blank(row, col, None, cell_format)
-        elif isinstance(value, bool):
-            ws.write_string(row, col, "✓" if value else "", cell_format)
-        elif isinstance(value, (int, float)):
-            ws.write_number(row, col, value, cell_format)
+            return  # an empty cell is not written: 20,000-row tables stay small
+        if kind is str:
+            ws._write_string(row, col, value, cell_format)
+        elif kind is bool:
+            ws._write_string(row, col, "✓" if value else "", cell_format)
+        elif kind is int or kind is float:
+            ws._write_number(row, col, value, cell_format)
         elif isinstance(value, date):
-            ws.write_datetime(row, col, datetime.combine(value, time()), cell_format)
+            ws._write_datetime(row, col, datetime.combine(value, time()), cell_format)
         else:
-            ws.write_string(row, col, str(value), cell_format)
+            ws._write_string(row, col, str(value), cell_format)
 
     def label(self, enumeration: str, key: str) -> str:
         try:
@@ -298,7 +308,9 @@ class _RecapBook:
         chart.set_legend({"none": True})
         ws.insert_chart(last + 2, 0, chart, {"x_scale": 1.2})
         row = last + 18
-        tasks = [[t["id"], t["name"], t["planned"], t["actual"], t["variance"], t["share"]] for t in b["by_task"]]
+        ws.write_string(row - 1, 0, self.t("largest_variances"), self.fmt(bold=True))
+        largest = sorted(b["by_task"], key=lambda t: (-abs(t["variance"]), t["id"]))[:BUDGET_TASKS]
+        tasks = [[t["id"], t["name"], t["planned"], t["actual"], t["variance"], t["share"]] for t in largest]
         self.table(ws, row, [self.t(k) for k in ("id", "name", "budget_planned", "budget_actual", "variance", "share")],
                    tasks, formats={2: "#,##0", 3: "#,##0", 4: "#,##0", 5: "0%"})
 
@@ -312,6 +324,18 @@ class _RecapBook:
         rows = [[it["id"], it["description"], it["impact"], it["owner"], self.label("issue_state", it["status"]),
                  it["raised"], it["resolved"]] for it in i["items"]]
         self.table(ws, 8, headers, rows, [8, 28, 22, 10, 10, 12, 12], {5: "yyyy-mm-dd", 6: "yyyy-mm-dd"})
+
+    def all_tasks(self) -> None:
+        ws = self.sheet("tasks")
+        headers = [self.t(k) for k in ("id", "name", "phase", "owner", "planned_start", "planned_end", "actual_end",
+                                       "progress", "status", "delay_days", "health", "budget_planned", "budget_actual")]
+        rows = [[r["id"], r["name"], r["phase"], r["owner"], r["planned_start"], r["planned_end"], r["actual_end"],
+                 r["progress"] / 100, self.label("status", r["status"]), r["days_late"], self.label("health", r["health"]),
+                 r["budget_planned"] or None, r["budget_actual"] or None] for r in self.f.tasks]
+        _first, last = self.table(ws, 2, headers, rows, [8, 26, 10, 10, 12, 12, 12, 8, 10, 8, 8, 12, 12],
+                                  {4: "yyyy-mm-dd", 5: "yyyy-mm-dd", 6: "yyyy-mm-dd", 7: "0%", 11: "#,##0", 12: "#,##0"})
+        ws.autofilter(2, 0, last, len(headers) - 1)
+        ws.freeze_panes(3, 2)
 
     def quality(self) -> None:
         ws = self.sheet("quality")

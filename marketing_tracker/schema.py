@@ -596,6 +596,9 @@ RECAP_TEXT: dict[str, Text] = {
     "gantt_chart": Text("阶段：计划与实际", "Phases: planned and actual"),
     "pareto_chart": Text("延期天数按原因（帕累托）", "Days late by cause (Pareto)"),
     "budget_chart": Text("预算差异（实际-计划）", "Budget variance (actual - planned)"),
-    "worst_delays": Text("延期最多的任务", "Worst delays"), "all_tasks_note": Text("点击展开全部任务", "Show every task"),
+    "worst_delays": Text("延期最多的任务", "Worst delays"), "all_tasks_note": Text("点击展开任务列表", "Show the tasks"),
+    "tasks_limited": Text("此处先列出延期和未完成的任务；全部任务见复盘工作簿与 JSON。",
+                          "Late and open tasks come first here; every task is in the recap workbook and the JSON."),
     "generated": Text("由 marketing_tracker 生成", "Made by marketing_tracker"),
+    "largest_variances": Text("差异最大的任务", "Tasks with the largest variances"),
 }

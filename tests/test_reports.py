@@ -48,7 +48,7 @@ def page(figures: Recap, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_workbook_has_a_sheet_per_section_in_the_trackers_language(workbook: Path) -> None:
     names = openpyxl.load_workbook(workbook, read_only=True).sheetnames
-    assert names == ["复盘概览", "阶段", "负责人与部门", "延期分析", "里程碑", "关键指标", "预算", "问题", "数据质量"]
+    assert names == ["复盘概览", "阶段", "负责人与部门", "延期分析", "里程碑", "关键指标", "预算", "问题", "数据质量", "全部任务"]
 
 
 def test_the_workbook_carries_native_charts(workbook: Path) -> None:
@@ -207,3 +207,11 @@ def test_an_english_tracker_gives_an_english_recap(tmp_path: Path) -> None:
     figures = recap(read_tracker(path), as_of=date(2024, 6, 30))
     assert "Campaign recap" in recap_html(figures)
     assert openpyxl.load_workbook(write_recap_xlsx(figures, tmp_path / "r.xlsx"), read_only=True).sheetnames[0] == "Summary"
+
+
+def test_a_tracker_nobody_filled_yet_still_gives_a_recap(tmp_path: Path) -> None:
+    blank = write_tracker(load_plan(PLAN_618), tmp_path / "blank.xlsx")
+    figures = recap(read_tracker(blank), as_of=date(2024, 4, 1))
+    assert figures.overall["done"] == 0 and figures.delays == []
+    assert "<svg" in recap_html(figures)
+    assert write_recap_xlsx(figures, tmp_path / "r.xlsx").is_file()
