@@ -57,15 +57,15 @@ def _charts(f: Recap) -> dict[str, Any]:
 
 
 def _kpi_bars(f: Recap) -> dict[str, Any]:
-    width, row = 560, 30
+    width, row, left, room = 560, 30, 150, 60  # room: space right of the longest bar for its label
     scale_max = max([1.0, *[min(k["achievement"] or 0, 2.0) for k in f.kpis]])
+    span = width - left - room
     bars = []
     for i, k in enumerate(f.kpis):
         achievement = k["achievement"] or 0
-        bars.append({"y": 10 + i * row, "label": k["name"], "w": round(min(achievement, 2.0) / scale_max * (width - 190), 1),
+        bars.append({"y": 10 + i * row, "label": k["name"], "w": round(min(achievement, 2.0) / scale_max * span, 1),
                      "value": achievement, "met": bool(k["met"]), "missing": k["achievement"] is None})
-    target_x = 150 + round(1 / scale_max * (width - 190), 1)
-    return {"width": width, "height": 20 + row * len(bars), "bars": bars, "target_x": target_x}
+    return {"width": width, "height": 20 + row * len(bars), "bars": bars, "target_x": round(left + span / scale_max, 1)}
 
 
 def _pace(k: dict[str, Any], start: date, end: date) -> dict[str, Any]:

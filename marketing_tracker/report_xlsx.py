@@ -273,7 +273,7 @@ class _RecapBook:
         chart.set_title({"name": self.t("kpi_chart")})
         chart.set_x_axis({"num_format": "0%", "min": 0})
         chart.set_legend({"none": True})
-        ws.insert_chart(last + 2, 0, chart, {"x_scale": 1.3})
+        ws.insert_chart(last + 2, 0, chart)
         row = last + 18
         for kpi in self.f.kpis:
             if kpi["aggregate"] != "sum" or not kpi["series"]:

@@ -1,10 +1,15 @@
-"""Render the pictures in docs/ through a real LibreOffice (run by hand, results checked in).
+"""Render the pictures in docs/ (run by hand, results checked in).
 
     python tests/lo/make_doc_pictures.py
 
-Makes the 618 sample tracker, types a few days of progress into it as an owner would,
-prints the tasks sheet (with its Gantt strip) to PDF and turns that into a PNG with
-poppler's pdftoppm. Needs libreoffice-calc-nogui, python3-uno and poppler-utils.
+1. The tasks sheet: makes the 618 sample tracker, types a few days of progress into it in a
+   real LibreOffice as an owner would, prints the sheet (with its Gantt strip) to PDF and
+   turns that into a PNG with poppler's pdftoppm.
+2. The recap: the demo's recap page in headless Chromium (Playwright), and the recap
+   workbook's KPI sheet printed by LibreOffice.
+
+Needs libreoffice-calc-nogui, python3-uno, poppler-utils, chromium, and fonts-noto-cjk for
+the Chinese labels.
 """
 
 from __future__ import annotations
@@ -54,6 +59,32 @@ def main() -> None:
         subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", "-x", "30", "-y", "60", "-W", "1700", "-H", "170",
                         str(pdf), str(out / "tasks-sheet")], check=True)
     print(f"wrote {out / 'tasks-sheet.png'}")
+    recap_pictures(out)
+
+
+def recap_pictures(out: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from marketing_tracker.demo import run_demo
+
+    with tempfile.TemporaryDirectory() as tmp:
+        run_demo(tmp)
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            page = browser.new_page(viewport={"width": 900, "height": 1800})
+            page.goto((Path(tmp) / "618-recap.html").as_uri())
+            page.screenshot(path=str(out / "recap-html.png"))
+            browser.close()
+        pdf = Path(tmp) / "kpis.pdf"
+        job = {"input": str(Path(tmp) / "618-recap.xlsx"), "only_sheet": "关键指标",
+               "save": [{"path": str(pdf), "filter": "calc_pdf_Export"}]}
+        driver_script = ROOT / "tests" / "lo" / "uno_driver.py"
+        subprocess.run(["/usr/bin/python3", str(driver_script)], input=json.dumps(job), text=True, check=True,
+                       capture_output=True)
+        subprocess.run(["pdftoppm", "-png", "-r", "90", "-singlefile", "-f", "1", "-l", "1", str(pdf),
+                        str(out / "recap-workbook")], check=True)
+    print(f"wrote {out / 'recap-html.png'} and {out / 'recap-workbook.png'}")
 
 
 if __name__ == "__main__":
