@@ -91,9 +91,11 @@ def recap(tracker: Tracker, *, as_of: date | None = None, findings: list[Finding
         findings = validate(tracker, as_of=day)
     tasks = _tasks_frame(tracker, day)
     phase_labels = {key: label for key, label, _s, _e in info.phases}
+    kpis = _kpis(tracker, day)
     return Recap(
         campaign={"name": info.name, "start": info.start, "end": info.end, "as_of": day, "locale": locale,
-                  "goals": list(info.goals), "plan_owner": info.plan_owner, "exec_owner": info.exec_owner},
+                  "goals": list(info.goals), "plan_owner": info.plan_owner, "exec_owner": info.exec_owner,
+                  "verdicts": _verdicts(info.goals, kpis)},
         overall=_overall(tasks, day),
         phases=_phases(tasks, info.phases, locale),
         owners=_groups(tasks, tracker, "owner"),
@@ -102,7 +104,7 @@ def recap(tracker: Tracker, *, as_of: date | None = None, findings: list[Finding
         delay_causes=_pareto(tasks, locale),
         pushed=_pushed(tasks),
         milestones=_milestones(tracker, day, phase_labels),
-        kpis=_kpis(tracker, day),
+        kpis=kpis,
         budget=_budget(tasks, phase_labels),
         issues=_issues(tracker),
         findings=dict(sorted(Counter(f.code for f in findings).items())),
@@ -112,6 +114,11 @@ def recap(tracker: Tracker, *, as_of: date | None = None, findings: list[Finding
 
 def _tasks_frame(tracker: Tracker, day: date) -> pd.DataFrame:
     departments = tracker.campaign.departments
+    issue_text: dict[str, str] = {}  # a task's first logged issue explains its delay when the row gives no risk
+    for record in tracker.records("issues"):
+        task_id, text = record.values.get("task_id"), record.values.get("description")
+        if task_id and text:
+            issue_text.setdefault(task_id, text)
     rows = []
     for record in tracker.records("tasks"):
         v = record.values
@@ -129,7 +136,8 @@ def _tasks_frame(tracker: Tracker, day: date) -> pd.DataFrame:
             "actual_start": v.get("actual_start"), "actual_end": actual_end, "progress": float(progress or 0),
             "status": effective, "done": done, "days_late": int(late), "late": late > 0,
             "on_time": done and late == 0, "expected": expected_progress(start, end, day),
-            "health": health(status, progress, start, end, day), "cause": v.get("risk", ""),
+            "health": health(status, progress, start, end, day),
+            "cause": v.get("risk") or issue_text.get(v.get("task_id", ""), ""),
             "depends_on": list(v.get("depends_on", [])),
             "budget_planned": float(v.get("budget_planned") or 0), "budget_actual": float(v.get("budget_actual") or 0),
         })
@@ -291,6 +299,20 @@ def _kpis(tracker: Tracker, day: date) -> list[dict[str, Any]]:
         result.append({"key": key, "name": name, "unit": v.get("unit", ""), "target": target, "actual": actual,
                        "achievement": achievement, "direction": direction, "aggregate": aggregate,
                        "met": achievement is not None and achievement >= 1, "series": series, "forecast": forecast})
+    return result
+
+
+def _verdicts(goals: list[str], kpis: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each goal with the KPI it names (by KPI name or code, e.g. "GMV 同比提升30%" -> gmv) and whether it was met."""
+    result = []
+    for goal in goals:
+        text = goal.casefold()
+        kpi = next((k for k in kpis if k["name"] and k["name"].casefold() in text), None) or next(
+            (k for k in kpis if k["key"] and re.search(rf"(?<![a-z]){re.escape(k['key'].casefold())}(?![a-z])", text)),
+            None)
+        result.append({"goal": goal, "kpi": kpi["key"] if kpi else None,
+                       "met": None if kpi is None or kpi["achievement"] is None else bool(kpi["met"]),
+                       "achievement": kpi["achievement"] if kpi else None})
     return result
 
 

@@ -131,11 +131,14 @@ class _RecapBook:
             ws.write_string(offset, 0, label, self.fmt(bold=True))
             ws.write_string(offset, 1, value)
         row = 5
-        if c.get("goals"):
-            ws.write_string(row, 0, self.t("goals"), self.fmt(bold=True))
-            for goal in c["goals"]:
-                ws.write_string(row, 1, goal)
-                row += 1
+        if c.get("verdicts"):
+            verdicts = [[v["goal"], v["achievement"],
+                         self.t("no_data") if v["met"] is None else self.t("met" if v["met"] else "not_met")]
+                        for v in c["verdicts"]]
+            first, last = self.table(ws, row, [self.t("goals"), self.t("achievement"), self.t("verdict")], verdicts,
+                                     formats={1: "0.0%"})
+            self.verdict_colours(ws, first, last, 2)
+            row = last + 1
         row += 1
         headline = [
             ("tasks", o["tasks"], None), ("done", o["done"], None), ("completion_rate", o["completion_rate"], "0.0%"),
@@ -155,13 +158,13 @@ class _RecapBook:
         first, last = self.table(ws, row, [self.t("kpi"), self.t("target"), self.t("actual"), self.t("achievement"),
                                            self.t("verdict")], verdicts, formats={3: "0.0%"})
         if verdicts:
-            ws.conditional_format(first, 4, last, 4, {"type": "cell", "criteria": "==",
-                                                      "value": f'"{self.t("met")}"',
-                                                      "format": self.fmt(bg_color="#C6EFCE", font_color="#006100")})
-            ws.conditional_format(first, 4, last, 4, {"type": "cell", "criteria": "==",
-                                                      "value": f'"{self.t("not_met")}"',
-                                                      "format": self.fmt(bg_color="#FFC7CE", font_color="#9C0006")})
+            self.verdict_colours(ws, first, last, 4)
         ws.activate()
+
+    def verdict_colours(self, ws: Any, first: int, last: int, col: int) -> None:
+        for word, fill, font in (("met", "#C6EFCE", "#006100"), ("not_met", "#FFC7CE", "#9C0006")):
+            ws.conditional_format(first, col, last, col, {"type": "cell", "criteria": "==", "value": f'"{self.t(word)}"',
+                                                          "format": self.fmt(bg_color=fill, font_color=font)})
 
     def phases(self) -> None:
         ws = self.sheet("phases")
@@ -266,13 +269,19 @@ class _RecapBook:
         first, last = self.table(ws, 2, headers, rows, [16, 8, 14, 14, 10, 14], {4: "0.0%"})
         if not rows:
             return
+        # Target against actual on one scale: each KPI's target is 100 %, its actual is its achievement.
+        ws.write_string(2, 7, self.t("target"), self.fmt(bold=True, font_color="#808080"))
+        for r in range(first, last + 1):
+            ws.write_number(r, 7, 1, self.fmt(num_format="0%", font_color="#808080"))
         chart = self.book.add_chart({"type": "bar"})
-        chart.add_series({"name": self.t("achievement"), "categories": self.ref(ws, first, last, 0),
+        chart.add_series({"name": self.t("target"), "categories": self.ref(ws, first, last, 0),
+                          "values": self.ref(ws, first, last, 7), "fill": {"color": "#BFBFBF"}})
+        chart.add_series({"name": self.t("actual"), "categories": self.ref(ws, first, last, 0),
                           "values": self.ref(ws, first, last, 4), "data_labels": {"value": True, "num_format": "0%"},
                           "fill": {"color": "#2E75B6"}})
         chart.set_title({"name": self.t("kpi_chart")})
         chart.set_x_axis({"num_format": "0%", "min": 0})
-        chart.set_legend({"none": True})
+        chart.set_legend({"position": "bottom"})
         ws.insert_chart(last + 2, 0, chart)
         row = last + 18
         for kpi in self.f.kpis:

@@ -123,3 +123,18 @@ def test_figures_as_json_data_use_fractions_and_iso_dates(figures: Recap) -> Non
     assert data["delays"][1]["planned_end"] == "2024-05-12"
     assert set(data) >= {"overall", "phases", "owners", "departments", "delays", "milestones", "kpis", "budget",
                          "issues", "findings"}
+
+
+def test_each_goal_gets_the_verdict_of_the_kpi_it_names(figures: Recap) -> None:
+    assert [(v["goal"], v["kpi"], v["met"]) for v in figures.campaign["verdicts"]] == [
+        ("GMV 同比提升30%", "gmv", False), ("新增会员10万人", "members", True)]
+
+
+def test_a_late_task_without_a_risk_note_takes_its_cause_from_the_issue_log(tmp_path: Path) -> None:
+    plan = load_plan(PLAN_618)
+    records = sample_records(plan)
+    records["issues"] = [*records["issues"], {"issue_id": "I003", "raised": date(2024, 6, 26), "description": "数据口径未统一",
+                                              "task_id": "C001", "owner": "李数据", "status": "in_progress"}]
+    path = write_tracker(plan, tmp_path / "618.xlsx", records=records)
+    delays = recap(read_tracker(path), as_of=SAMPLE_AS_OF).delays
+    assert delays[0]["id"] == "C001" and delays[0]["cause"] == "数据口径未统一"

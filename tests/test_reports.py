@@ -199,6 +199,8 @@ def test_libreoffice_opens_the_recap_workbook_with_its_figures(workbook: Path, l
     assert result["sheets"][0] == "复盘概览"
     assert result["read"]["复盘概览!A1"]["string"].startswith("品牌618周年庆")
     assert result["read"]["关键指标!D4"]["value"] == figures.kpis[0]["actual"]
+    assert result["charts"]["阶段"] == 2 and result["charts"]["延期分析"] == 1 and result["charts"]["预算"] == 1
+    assert result["charts"]["关键指标"] == 4
 
 
 def test_an_english_tracker_gives_an_english_recap(tmp_path: Path) -> None:

@@ -108,6 +108,7 @@ def run(job):
             result["read"][f"validation:{item['sheet']}!{item['cell']}"] = {
                 "type": rule.Type.value, "formula1": rule.getFormula1(), "show_error": rule.ShowErrorMessage}
         result["sheets"] = list(doc.Sheets.getElementNames())
+        result["charts"] = {name: doc.Sheets.getByName(name).getCharts().getCount() for name in doc.Sheets.getElementNames()}
         result["conditional_formats"] = {
             name: doc.Sheets.getByName(name).ConditionalFormats.getLength() for name in doc.Sheets.getElementNames()}
         if "only_sheet" in job:
