@@ -24,7 +24,7 @@ _EXPORTS = {
     "CODES": "findings", "Finding": "findings",
     "Campaign": "plan", "Kpi": "plan", "Milestone": "plan", "Person": "plan", "Phase": "plan", "Plan": "plan",
     "Task": "plan", "load_plan": "plan", "plan_from_dict": "plan",
-    "Tracker": "reader", "UnreadableFile": "reader", "read_tracker": "reader",
+    "Tracker": "reader", "UnreadableFile": "safety", "read_tracker": "reader",
     "validate": "validate",
     "write_tracker": "writer",
 }
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from .errors import OutputError, PlanError, Problem, TrackerError
     from .findings import CODES, Finding
     from .plan import Campaign, Kpi, Milestone, Person, Phase, Plan, Task, load_plan, plan_from_dict
-    from .reader import Tracker, UnreadableFile, read_tracker
+    from .reader import Tracker, read_tracker
+    from .safety import UnreadableFile
     from .validate import validate
     from .writer import write_tracker
 

@@ -77,6 +77,8 @@ def annotate(source: str | os.PathLike[str], findings: list[Finding], target: st
         sheet.append([SEVERITY_WORDS[finding.severity].get(locale), finding.code, finding.sheet, finding.cell,
                       finding.message(locale)])
         row = sheet.max_row
+        for cell in sheet[row]:
+            cell.data_type = "s"  # openpyxl would store "=..." as a formula: text from a file stays text
         if finding.severity in FILLS:
             sheet.cell(row, 1).fill = PatternFill("solid", fgColor=FILLS[finding.severity])
         if finding.sheet in book.sheetnames and finding.cell:

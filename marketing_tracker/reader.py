@@ -26,8 +26,8 @@ from typing import Any
 
 from .coerce import CLEAN_TYPES, coercer_for, is_blank, make_date
 from .coerce import text as coerce_text
-from .errors import TrackerError
 from .findings import Finding
+from .safety import UnreadableFile, inspect_container
 from .schema import (
     INFO_FIELDS,
     INFO_GOALS,
@@ -47,6 +47,8 @@ from .schema import (
 )
 
 HEADER_SEARCH_ROWS = 15
+#: The most cells a sheet's used range may span (a 50,000-task tracker spans 5.6 million).
+MAX_CELLS = 30_000_000
 
 
 def xl_col_to_name(index: int) -> str:
@@ -59,10 +61,6 @@ def xl_col_to_name(index: int) -> str:
     return name
 #: Sheets a tracker cannot do without; the others are checked when they are there.
 REQUIRED_SHEETS = ("tasks",)
-
-
-class UnreadableFile(TrackerError, ValueError):
-    """The file cannot be read as a workbook at all (not a spreadsheet, damaged, encrypted)."""
 
 
 @dataclass(slots=True)
@@ -156,6 +154,8 @@ def read_tracker(path: str | os.PathLike[str]) -> Tracker:
     """
     grid_source = _open(path)
     findings: list[Finding] = []
+    if grid_source.has_macros:
+        findings.append(Finding("macros-ignored"))
     names = grid_source.sheet_names
     meta = _meta(grid_source) if META_SHEET in names else {}
     locale = _locale(meta, names)
@@ -212,6 +212,7 @@ class _Source:
         self.path = path
         self.sheet_names: list[str] = list(workbook.sheet_names)
         self._ods_merges: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] | None = None
+        self.has_macros = False
 
     def merges(self, name: str, sheet: Any) -> list[tuple[tuple[int, int], tuple[int, int]]]:
         ranges = getattr(sheet, "merged_cell_ranges", None)
@@ -261,11 +262,14 @@ def _open(path: str | os.PathLike[str]) -> _Source:
     location = Path(path)
     if not location.is_file():
         raise UnreadableFile(f"{location}: no such file")
+    container = inspect_container(location)
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(os.fspath(location))
     except Exception as exc:  # noqa: BLE001 - calamine raises several types; all mean "not readable"
         raise UnreadableFile(f"{location}: not a readable workbook ({_reason(exc)})") from None
-    return _Source(workbook, location)
+    source = _Source(workbook, location)
+    source.has_macros = container.has_macros
+    return source
 
 
 def _reason(exc: Exception) -> str:
@@ -277,8 +281,14 @@ def _grid(source: _Source, name: str) -> list[list[Any]]:
     """All cells of a sheet from A1, so list indexes are true row and column numbers."""
     try:
         sheet = source.workbook.get_sheet_by_name(name)
+        if sheet.height * sheet.width > MAX_CELLS:  # one stray cell at XFD1048576 would make a grid of billions
+            last = f"{xl_col_to_name(sheet.width - 1)}{sheet.height}"
+            raise UnreadableFile(f"sheet {name!r} reaches cell {last} ({sheet.height} rows x {sheet.width} columns); "
+                                 "delete the stray cells beyond the data and save again")
         rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
         merged = source.merges(name, sheet)
+    except UnreadableFile:
+        raise
     except Exception as exc:  # noqa: BLE001
         raise UnreadableFile(f"sheet {name!r} cannot be read ({_reason(exc)})") from None
     for (top, left), (bottom, right) in merged:

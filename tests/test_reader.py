@@ -117,7 +117,7 @@ def test_the_blank_generated_tracker_reads_with_no_errors(tmp_path: Path) -> Non
 def test_a_file_that_is_not_a_workbook_is_unreadable(tmp_path: Path) -> None:
     fake = tmp_path / "notes.xlsx"
     fake.write_text("hello", encoding="utf-8")
-    with pytest.raises(UnreadableFile, match="not a readable workbook"):
+    with pytest.raises(UnreadableFile, match="a text file"):
         read_tracker(fake)
 
 

@@ -51,7 +51,7 @@ def test_a_correct_tracker_has_no_findings(tmp_path: Path) -> None:
 
 def test_every_code_has_a_rule_or_comes_from_the_reader() -> None:
     from_reader = {"sheet-missing", "header-missing", "bad-date", "bad-number", "bad-choice", "normalized",
-                   "extra-column", "foreign-workbook"}
+                   "extra-column", "foreign-workbook", "macros-ignored"}
     from_merge = {"merge-conflict"}
     assert set(CODES) == set(RULES) | from_reader | from_merge
 
@@ -174,7 +174,7 @@ def test_exit_codes_are_the_worst_of_all_files(tmp_path: Path) -> None:
     broken.write_bytes(b"not a zip")
     both = run_cli("validate", str(broken), str(clean), "--as-of", "2025-02-28")
     assert both.returncode == 2
-    assert f"{broken}: cannot be read: not a readable workbook" in both.stdout
+    assert f"{broken}: cannot be read: a text file" in both.stdout
     assert f"{clean}: no problems found" in both.stdout  # the good file was still checked
     assert "Traceback" not in both.stderr
 

@@ -1,0 +1,137 @@
+"""Looking at a file before any parser does: what it is, and whether it is safe to open.
+
+Trackers come back by e-mail and chat from many people; some files are broken, foreign or
+hostile. This module answers from the container alone, with bounded reads: an empty file,
+something that is not a spreadsheet, a damaged zip, a password-encrypted workbook, a zip
+bomb (a small file that inflates to gigabytes), XML with entity declarations (the "billion
+laughs"), a workbook without its workbook part. Each is refused with one sentence. A
+workbook with macros is read (values only; nothing ever runs) and says so.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import TrackerError
+
+#: Limits for what a zip may inflate to. A 50,000-task tracker's largest part is ~60 MB.
+MAX_PART_BYTES = 512 * 1024 * 1024
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+MAX_RATIO = 200  # inflated / compressed, for parts above 10 MB
+#: The most cells a sheet's declared extent may span (a 50,000-task tracker spans 5.6 million). The reader's
+#: parser allocates the whole extent, and one stray cell at XFD1048576 would ask it for 17 billion.
+MAX_CELLS = 30_000_000
+_VALUE_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>')  # a cell that is not empty (<c .../> is)
+_DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_SIGNATURES = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"%PDF": "a PDF document",
+               b"GIF8": "a GIF image", b"{\\rtf": "an RTF document"}
+
+
+class UnreadableFile(TrackerError, ValueError):
+    """The file cannot be read as a workbook at all (not a spreadsheet, damaged, encrypted, unsafe)."""
+
+
+@dataclass
+class Container:
+    """What the file is, from the outside."""
+
+    kind: str  # "zip" (xlsx, xlsm, ods) or "ole" (xls)
+    has_macros: bool = False
+    parts: list[str] = field(default_factory=list)
+
+
+def inspect_container(path: Path) -> Container:
+    """Check a file before parsing it; raise :class:`UnreadableFile` with the reason when it must not be read."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise UnreadableFile(f"{path}: cannot be read ({exc.strerror})") from None
+    if size == 0:
+        raise UnreadableFile(f"{path}: the file is empty")
+    if head.startswith(_OLE_MAGIC):
+        return _inspect_ole(path)
+    if head.startswith(b"PK\x03\x04"):
+        return _inspect_zip(path)
+    for signature, what in _SIGNATURES.items():
+        if head.startswith(signature):
+            raise UnreadableFile(f"{path}: this is {what}, not a workbook")
+    looks_like_text = all(32 <= b < 127 or b in (9, 10, 13) for b in head)
+    kind = "a text file" if looks_like_text else "not a workbook"
+    raise UnreadableFile(f"{path}: {kind} (an .xlsx, .xlsm, .xls or .ods workbook was expected)")
+
+
+def _inspect_ole(path: Path) -> Container:
+    # An encrypted .xlsx is an OLE file holding an "EncryptedPackage" stream; a legacy .xls is OLE too.
+    with path.open("rb") as handle:
+        directory = handle.read(4 * 1024 * 1024)
+    if _ENCRYPTED in directory:
+        raise UnreadableFile(f"{path}: the workbook is encrypted with a password; save it without a password and try again")
+    return Container("ole")
+
+
+def _inspect_zip(path: Path) -> Container:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise UnreadableFile(f"{path}: the file is damaged (not a complete workbook; was it cut off while sending?)") from None
+    with archive:
+        entries = archive.infolist()
+        names = [e.filename for e in entries]
+        total = 0
+        for entry in entries:
+            total += entry.file_size
+            ratio = entry.file_size / max(entry.compress_size, 1)
+            if entry.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES or (
+                    entry.file_size > 10 * 1024 * 1024 and ratio > MAX_RATIO):
+                raise UnreadableFile(f"{path}: refused: it would inflate to {total // (1024 * 1024)} MB or more "
+                                     f"({entry.filename}), far beyond any tracker (a zip bomb?)")
+        is_ods = "content.xml" in names and "mimetype" in names
+        if not is_ods and ("[Content_Types].xml" not in names or "xl/workbook.xml" not in names):
+            raise UnreadableFile(f"{path}: the file is damaged or not a workbook (its workbook part is missing)")
+        for entry in entries:
+            if entry.filename.endswith((".xml", ".rels")):
+                _refuse_entities(path, archive, entry)
+        return Container("zip", has_macros=any(n.lower().endswith("vbaproject.bin") for n in names), parts=names)
+
+
+def _refuse_entities(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+    # Office never writes a DTD; one in a part is an attempt at entity expansion ("billion laughs").
+    try:
+        with archive.open(entry) as part:
+            start = part.read(2048)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:  # zlib errors arrive as zipfile/OS errors
+        raise UnreadableFile(f"{path}: the file is damaged ({entry.filename}: {exc})") from None
+    if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
+        raise UnreadableFile(f"{path}: refused: {entry.filename} declares XML entities, which spreadsheets never do")
+    extent = _DIMENSION.search(start)
+    if extent and extent.group(3):
+        rows = int(extent.group(4)) - int(extent.group(2)) + 1
+        columns = _column_number(extent.group(3).decode()) - _column_number(extent.group(1).decode()) + 1
+        if rows * columns > MAX_CELLS:  # rare: look at where the values really are (formatting alone is harmless)
+            _refuse_far_values(path, archive, entry)
+
+
+def _refuse_far_values(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+    with archive.open(entry) as part:
+        data = part.read()  # bounded: the part's size was checked against MAX_PART_BYTES
+    last_row = last_column = 0
+    for match in _VALUE_CELL.finditer(data):
+        last_column = max(last_column, _column_number(match.group(1).decode()))
+        last_row = max(last_row, int(match.group(2)))
+    if last_row * last_column > MAX_CELLS:
+        raise UnreadableFile(f"{path}: a sheet ({entry.filename}) has values as far as row {last_row}, column "
+                             f"{last_column}; delete the stray cells beyond the data and save again")
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number

@@ -1,0 +1,152 @@
+"""Make the broken, foreign and hostile files that tests/test_hostile.py feeds the library.
+
+    python tests/hostile/make_files.py [FOLDER]     # default: tests/data/hostile (not committed: large)
+
+Each function writes one file named after what is wrong with it. A zip bomb and a billion-
+laughs part are made here rather than kept in the repository.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from marketing_tracker import load_plan, write_tracker  # noqa: E402
+from marketing_tracker.resources import sample_plan  # noqa: E402
+
+
+def tracker(folder: Path) -> Path:
+    return write_tracker(load_plan(sample_plan()), folder / "_clean.xlsx")
+
+
+def rewrite(source: Path, target: Path, replace: dict[str, bytes | None], add: dict[str, bytes] | None = None) -> Path:
+    """Copy a zip, replacing (or dropping, with None) some parts and adding others."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            if item.filename in replace:
+                if replace[item.filename] is not None:
+                    new.writestr(item.filename, replace[item.filename])  # type: ignore[arg-type]
+            else:
+                new.writestr(item, old.read(item.filename))
+        for name, data in (add or {}).items():
+            new.writestr(name, data)
+    return target
+
+
+def text_file(folder: Path) -> Path:
+    path = folder / "text_renamed.xlsx"
+    path.write_text("Task ID,Task name\nM001,Brief\n", encoding="utf-8")
+    return path
+
+
+def image_file(folder: Path) -> Path:
+    path = folder / "image_renamed.xlsx"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    return path
+
+
+def empty_file(folder: Path) -> Path:
+    path = folder / "empty.xlsx"
+    path.write_bytes(b"")
+    return path
+
+
+def truncated_zip(folder: Path) -> Path:
+    data = tracker(folder).read_bytes()
+    path = folder / "truncated.xlsx"
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def missing_workbook_part(folder: Path) -> Path:
+    return rewrite(tracker(folder), folder / "missing_workbook_part.xlsx", {"xl/workbook.xml": None})
+
+
+def malformed_sheet(folder: Path) -> Path:
+    return rewrite(tracker(folder), folder / "malformed_sheet.xlsx", {"xl/worksheets/sheet3.xml": b"<worksheet><sheetData><row"})
+
+
+def zip_bomb(folder: Path) -> Path:
+    """A part of 600 MB of zeros, about 0.6 MB compressed."""
+    path = folder / "zip_bomb.xlsx"
+    source = tracker(folder)
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            new.writestr(item, old.read(item.filename))
+        with new.open("xl/media/padding.bin", "w", force_zip64=True) as part:
+            chunk = b"\0" * (1024 * 1024)
+            for _ in range(600):
+                part.write(chunk)
+    return path
+
+
+def entity_bomb(folder: Path) -> Path:
+    lol = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">' + b"".join(
+        f'<!ENTITY lol{i} "{"&lol" + str(i - 1) + ";" if i > 1 else "&lol;"}' .encode() * 1 + b'">' for i in range(1, 10)
+    ) + b']><workbook>&lol9;</workbook>'
+    return rewrite(tracker(folder), folder / "entity_bomb.xlsx", {"xl/workbook.xml": lol})
+
+
+def encrypted(folder: Path) -> Path:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    source = tracker(folder)
+    path = folder / "encrypted.xlsx"
+    with source.open("rb") as plain, path.open("wb") as out:
+        OOXMLFile(plain).encrypt("secret", out)
+    return path
+
+
+def macro_workbook(folder: Path) -> Path:
+    return rewrite(tracker(folder), folder / "macros.xlsm", {}, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 512})
+
+
+def stray_far_cell(folder: Path) -> Path:
+    import xlsxwriter
+
+    path = folder / "stray_far_cell.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Tasks")
+    sheet.write_row(0, 0, ["Task ID", "Task name", "Phase", "Owner", "Planned start", "Planned end", "Status"])
+    sheet.write_string(1_048_575, 16_383, "x")
+    book.close()
+    return path
+
+
+def formatting_only_extent(folder: Path) -> Path:
+    """Two rows of data, then formatting down to row 100,000 and across 3,000 columns, as Excel keeps it."""
+    import xlsxwriter
+
+    small = folder / "_small.xlsx"
+    book = xlsxwriter.Workbook(small)
+    sheet = book.add_worksheet("Tasks")
+    book.add_format({"bg_color": "#FF0000"})
+    sheet.write_row(0, 0, ["Task ID", "Task name", "Phase", "Owner", "Planned start", "Planned end", "Status"])
+    sheet.write_row(1, 0, ["M001", "Brief", "prep", "Ann", "2025-03-01", "2025-03-02", "Done"])
+    book.close()
+    with zipfile.ZipFile(small) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    blank_rows = "".join(f'<row r="{r}"><c r="A{r}" s="1"/><c r="DKK{r}" s="1"/></row>' for r in range(3, 100_001))
+    xml = xml.replace('<dimension ref="A1:G2"/>', '<dimension ref="A1:DKK100000"/>')
+    xml = xml.replace("</sheetData>", blank_rows + "</sheetData>")
+    xml = xml.replace("<sheetData>", '<cols><col min="1" max="3001" width="9" style="1"/></cols><sheetData>', 1)
+    return rewrite(small, folder / "formatting_only_extent.xlsx", {"xl/worksheets/sheet1.xml": xml.encode()})
+
+
+MAKERS: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
+    text_file, image_file, empty_file, truncated_zip, missing_workbook_part, malformed_sheet, zip_bomb, entity_bomb,
+    encrypted, macro_workbook, stray_far_cell, formatting_only_extent)}
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests" / "data" / "hostile"
+    out.mkdir(parents=True, exist_ok=True)
+    for make in MAKERS.values():
+        print(f"wrote {make(out)}")
+    _ = io
