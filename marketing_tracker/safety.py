@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,8 +107,8 @@ def _refuse_entities(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInf
     try:
         with archive.open(entry) as part:
             start = part.read(2048)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:  # zlib errors arrive as zipfile/OS errors
-        raise UnreadableFile(f"{path}: the file is damaged ({entry.filename}: {exc})") from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:  # found by tests/fuzz/fuzz_bytes.py
+        raise UnreadableFile(f"{path}: the file is damaged ({entry.filename} cannot be unpacked: {exc})") from None
     if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
         raise UnreadableFile(f"{path}: refused: {entry.filename} declares XML entities, which spreadsheets never do")
     extent = _DIMENSION.search(start)
@@ -119,8 +120,11 @@ def _refuse_entities(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInf
 
 
 def _refuse_far_values(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
-    with archive.open(entry) as part:
-        data = part.read()  # bounded: the part's size was checked against MAX_PART_BYTES
+    try:
+        with archive.open(entry) as part:
+            data = part.read()  # bounded: the part's size was checked against MAX_PART_BYTES
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+        raise UnreadableFile(f"{path}: the file is damaged ({entry.filename} cannot be unpacked: {exc})") from None
     last_row = last_column = 0
     for match in _VALUE_CELL.finditer(data):
         last_column = max(last_column, _column_number(match.group(1).decode()))

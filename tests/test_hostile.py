@@ -35,6 +35,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("truncated.xlsx", "the file is damaged (not a complete workbook; was it cut off while sending?)"),
         ("missing_workbook_part.xlsx", "the file is damaged or not a workbook (its workbook part is missing)"),
         ("malformed_sheet.xlsx", "cannot be read (syntax error"),
+        ("corrupt_deflate.xlsx", "the file is damaged (xl/workbook.xml cannot be unpacked"),
         ("zip_bomb.xlsx", "refused: it would inflate to 600 MB or more (xl/media/padding.bin)"),
         ("entity_bomb.xlsx", "refused: xl/workbook.xml declares XML entities"),
         ("encrypted.xlsx", "the workbook is encrypted with a password; save it without a password and try again"),

@@ -72,6 +72,20 @@ def malformed_sheet(folder: Path) -> Path:
     return rewrite(tracker(folder), folder / "malformed_sheet.xlsx", {"xl/worksheets/sheet3.xml": b"<worksheet><sheetData><row"})
 
 
+def corrupt_deflate(folder: Path) -> Path:
+    """Bytes garbled inside the compressed workbook part (found by tests/fuzz/fuzz_bytes.py: zlib.error escaped)."""
+    source = tracker(folder)
+    data = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as archive:
+        entry = archive.getinfo("xl/workbook.xml")
+    start = entry.header_offset + 30 + len(entry.filename) + len(entry.extra)
+    for offset in range(2, min(entry.compress_size, 40), 3):
+        data[start + offset] ^= 0x5A
+    path = folder / "corrupt_deflate.xlsx"
+    path.write_bytes(bytes(data))
+    return path
+
+
 def zip_bomb(folder: Path) -> Path:
     """A part of 600 MB of zeros, about 0.6 MB compressed."""
     path = folder / "zip_bomb.xlsx"
@@ -140,7 +154,8 @@ def formatting_only_extent(folder: Path) -> Path:
 
 
 MAKERS: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
-    text_file, image_file, empty_file, truncated_zip, missing_workbook_part, malformed_sheet, zip_bomb, entity_bomb,
+    text_file, image_file, empty_file, truncated_zip, missing_workbook_part, malformed_sheet, corrupt_deflate, zip_bomb,
+    entity_bomb,
     encrypted, macro_workbook, stray_far_cell, formatting_only_extent)}
 
 

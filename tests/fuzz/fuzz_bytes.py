@@ -1,0 +1,84 @@
+"""Byte-level fuzzing of the reader: mutated tracker bytes, for a fixed time budget (not part of the test run).
+
+    python tests/fuzz/fuzz_bytes.py [--seconds 120] [--seed 1] [--keep DIR]
+
+Each case flips, deletes, inserts or duplicates bytes of a generated tracker (inside the
+zip's compressed data and its headers alike) and runs `marketing-tracker validate` on it in
+a separate process, so that even a parser abort is seen. A case passes when the command
+exits 0, 1 or 2 (findings, or one line saying the file cannot be read); an internal error
+(exit 3), a signal or a traceback is a crash. Crashing inputs are kept for a regression test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from marketing_tracker import load_plan, write_tracker  # noqa: E402
+from marketing_tracker.resources import sample_plan  # noqa: E402
+
+
+def mutate(data: bytes, rng: random.Random) -> bytes:
+    out = bytearray(data)
+    for _ in range(rng.randint(1, 8)):
+        kind = rng.choice(["flip", "delete", "insert", "duplicate", "truncate"])
+        at = rng.randrange(len(out))
+        if kind == "flip":
+            out[at] = rng.randrange(256)
+        elif kind == "delete":
+            del out[at:at + rng.randint(1, 64)]
+        elif kind == "insert":
+            out[at:at] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 16)))
+        elif kind == "duplicate":
+            out[at:at] = out[at:at + rng.randint(1, 256)]
+        else:
+            del out[at:]
+        if not out:
+            out = bytearray(b"PK")
+    return bytes(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", type=Path, default=None, help="folder for crashing inputs")
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with tempfile.TemporaryDirectory() as tmp:
+        clean = write_tracker(load_plan(sample_plan()), Path(tmp) / "clean.xlsx").read_bytes()
+        deadline = time.monotonic() + args.seconds
+        cases, outcomes, crashes = 0, {0: 0, 1: 0, 2: 0}, []
+        while time.monotonic() < deadline:
+            case = Path(tmp) / f"case{cases}.xlsx"
+            case.write_bytes(mutate(clean, rng))
+            done = subprocess.run([sys.executable, "-m", "marketing_tracker", "validate", str(case), "--as-of",
+                                   "2024-06-01"], capture_output=True, text=True, env=env, timeout=120, check=False)
+            cases += 1
+            if done.returncode in outcomes and "Traceback" not in done.stderr:
+                outcomes[done.returncode] += 1
+            else:
+                crashes.append((case, done.returncode, (done.stderr or done.stdout).strip().splitlines()[-1:]))
+                if args.keep:
+                    args.keep.mkdir(parents=True, exist_ok=True)
+                    (args.keep / case.name).write_bytes(case.read_bytes())
+            case.unlink(missing_ok=True) if not crashes or crashes[-1][0] != case else None
+    print(f"{cases} cases in {args.seconds:.0f} s (seed {args.seed}): exit 0: {outcomes[0]}, 1: {outcomes[1]}, "
+          f"2 (refused with a reason): {outcomes[2]}, crashes: {len(crashes)}")
+    for case, code, last in crashes[:20]:
+        print(f"  crash: {case.name} exit {code}: {last}")
+    sys.exit(1 if crashes else 0)
+
+
+if __name__ == "__main__":
+    main()
