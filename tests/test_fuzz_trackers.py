@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import MergedCell
 
 from marketing_tracker import CODES, load_plan, read_tracker, validate, write_tracker
 from marketing_tracker.safety import UnreadableFile
@@ -53,7 +54,9 @@ def mutate(source: Path, target: Path, edits: list[tuple[Any, ...]], sheet_index
     sheet = book.worksheets[sheet_index % len(book.worksheets)]
     for edit in edits:
         if edit[0] == "set":
-            sheet.cell(edit[1], edit[2]).value = edit[3]
+            cell = sheet.cell(edit[1], edit[2])
+            if not isinstance(cell, MergedCell):  # a person types into a merged range's first cell only
+                cell.value = edit[3]
         elif edit[0] == "delete_rows":
             sheet.delete_rows(edit[1], edit[2])
         elif edit[0] == "delete_cols":
@@ -66,7 +69,8 @@ def mutate(source: Path, target: Path, edits: list[tuple[Any, ...]], sheet_index
             headers = [c.value for c in sheet[3]]
             edit[1].shuffle(headers)
             for cell, value in zip(sheet[3], headers, strict=True):
-                cell.value = value
+                if not isinstance(cell, MergedCell):
+                    cell.value = value
     book.save(target)
 
 
