@@ -18,11 +18,6 @@ _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９／．－", "0123456789/.-")
 
 
-def to_serial(value: date) -> int:
-    """The Excel serial number of a date (days since 1899-12-30)."""
-    return (value - _EXCEL_EPOCH).days
-
-
 def from_serial(serial: float) -> date:
     """The date an Excel serial number stands for (the time of day is dropped)."""
     return _EXCEL_EPOCH + timedelta(days=int(serial))

@@ -24,10 +24,9 @@ from .plan import Campaign, Kpi, Person, Phase, Plan
 from .reader import Record, Table, Tracker, read_tracker
 from .schema import AGGREGATES, DIRECTIONS, ENUMERATIONS, SCHEMA_VERSION, TABLE_SHEETS, TEMPLATE_NAME, Locale
 
-#: What identifies a row in each table.
+#: What identifies a row in each table: the schema's ID column; a KPI-log row, its day, KPI and channel.
 ROW_KEYS: dict[str, tuple[str, ...]] = {
-    "tasks": ("task_id",), "milestones": ("milestone_id",), "kpis": ("kpi_key",), "issues": ("issue_id",),
-    "raci": ("task_id",), "kpi_log": ("date", "kpi", "channel"),
+    **{sheet.key: (sheet.id_column,) for sheet in TABLE_SHEETS if sheet.id_column}, "kpi_log": ("date", "kpi", "channel"),
 }
 #: Values the generator pre-fills in every copy: a copy still holding one has not filled the field.
 PREFILLED: dict[tuple[str, str], Any] = {("tasks", "progress"): 0.0, ("tasks", "status"): "not_started"}

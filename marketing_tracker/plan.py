@@ -22,7 +22,7 @@ from typing import Any
 from .dates import parse_date
 from .errors import PlanError, Problem
 from .fileio import gc_paused
-from .schema import AGGREGATES, DEFAULT_PHASE_WEIGHTS, DIRECTIONS, LOCALES, PHASES, Locale
+from .schema import AGGREGATES, DEFAULT_LOCALE, DEFAULT_PHASE_WEIGHTS, DIRECTIONS, LOCALES, PHASES, Locale
 
 
 @dataclass
@@ -32,7 +32,7 @@ class Campaign:
     name: str
     start: date
     end: date
-    locale: Locale = "zh-CN"
+    locale: Locale = DEFAULT_LOCALE
     plan_owner: str = ""
     exec_owner: str = ""
     goals: list[str] = field(default_factory=list)
@@ -353,12 +353,12 @@ class _Reader:
         name = self.text(data, "name", "campaign", required=True)
         start = self.day(data, "start", "campaign", required=True)
         end = self.day(data, "end", "campaign", required=True)
-        chosen = locale or normalise_locale(self.text(data, "locale", "campaign") or "zh-CN")
+        chosen = locale or normalise_locale(self.text(data, "locale", "campaign") or DEFAULT_LOCALE)
         if chosen is None:
             self.fail("campaign.locale", f"{data.get('locale')!r} is not a supported language (zh-CN or en)")
         if start is None or end is None:
             return None
-        return Campaign(name, start, end, chosen or "zh-CN", self.text(data, "plan_owner", "campaign"),
+        return Campaign(name, start, end, chosen or DEFAULT_LOCALE, self.text(data, "plan_owner", "campaign"),
                         self.text(data, "exec_owner", "campaign"), self.names(data, "goals", "campaign"),
                         self.day(data, "status_date", "campaign"))
 

@@ -104,11 +104,7 @@ def _inspect_zip(path: Path) -> Container:
 
 def _refuse_entities(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
     # Office never writes a DTD; one in a part is an attempt at entity expansion ("billion laughs").
-    try:
-        with archive.open(entry) as part:
-            start = part.read(2048)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:  # found by tests/fuzz/fuzz_bytes.py
-        raise UnreadableFile(f"{path}: the file is damaged ({entry.filename} cannot be unpacked: {exc})") from None
+    start = _unpack(path, archive, entry, 2048)
     if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
         raise UnreadableFile(f"{path}: refused: {entry.filename} declares XML entities, which spreadsheets never do")
     extent = _DIMENSION.search(start)
@@ -119,12 +115,17 @@ def _refuse_entities(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInf
             _refuse_far_values(path, archive, entry)
 
 
-def _refuse_far_values(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+def _unpack(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, size: int = -1) -> bytes:
+    """A part's first ``size`` bytes (all when -1; bounded by the size check), or the file is damaged."""
     try:
         with archive.open(entry) as part:
-            data = part.read()  # bounded: the part's size was checked against MAX_PART_BYTES
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+            return part.read(size)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:  # zlib.error: found by fuzz_bytes.py
         raise UnreadableFile(f"{path}: the file is damaged ({entry.filename} cannot be unpacked: {exc})") from None
+
+
+def _refuse_far_values(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+    data = _unpack(path, archive, entry)
     last_row = last_column = 0
     for match in _VALUE_CELL.finditer(data):
         last_column = max(last_column, _column_number(match.group(1).decode()))

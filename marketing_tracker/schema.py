@@ -241,10 +241,6 @@ class Sheet:
     def index(self, key: str) -> int:
         return [c.key for c in self.columns].index(key)
 
-    @property
-    def input_columns(self) -> tuple[Column, ...]:
-        return tuple(c for c in self.columns if not c.computed)
-
 
 #: Row layout shared by every table sheet (0-based): title, notes/flags, header, data.
 TITLE_ROW, NOTE_ROW, HEADER_ROW, FIRST_DATA_ROW = 0, 1, 2, 3

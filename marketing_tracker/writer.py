@@ -63,6 +63,7 @@ from .schema import (
     RACI_RULE_LEGEND,
     RACI_SHEET,
     SCHEMA_VERSION,
+    SHEET_ORDER,
     STATUSES,
     TABLE_SHEETS,
     TASKS,
@@ -220,7 +221,7 @@ class _TrackerWriter:
         self.book.set_custom_property("marketing_tracker_template", f"{TEMPLATE_NAME}/{SCHEMA_VERSION}")
         self.book.set_calc_mode("auto")
         sheets = {key: self.book.add_worksheet(sheet_title(key, self.locale), worksheet_class=_Sheet) for key in
-                  ("guide", "info", "tasks", "milestones", "kpis", "kpi_log", "issues", "raci", "lists", "meta")}
+                  SHEET_ORDER}
         self._define_tables()
         self._info(sheets["info"])
         self._tasks(sheets["tasks"])
