@@ -206,8 +206,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point.
+
+    Once the command is done the process ends at once: every output is already written whole and
+    closed, and freeing a 50,000-task tracker object by object at interpreter exit cost a tenth of
+    a second for nothing (measured with bench/bench_validate.py). Standard streams are flushed first.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe (``| head``): nothing more can be said
+        code = code or EXIT_UNUSABLE
+    os._exit(code)
 
 
 if __name__ == "__main__":
