@@ -23,6 +23,7 @@ from .findings import Finding
 from .plan import Campaign, Kpi, Person, Phase, Plan
 from .reader import Record, Table, Tracker, read_tracker
 from .schema import AGGREGATES, DIRECTIONS, ENUMERATIONS, SCHEMA_VERSION, TABLE_SHEETS, TEMPLATE_NAME, Locale
+from .sheetscan import CellError
 
 #: What identifies a row in each table: the schema's ID column; a KPI-log row, its day, KPI and channel.
 ROW_KEYS: dict[str, tuple[str, ...]] = {
@@ -117,7 +118,7 @@ def _merge_table(key: str, trackers: list[Tracker]) -> tuple[list[dict[str, Any]
             row = merged[ident]
             for column in {*record.values, *record.raw}:
                 value = _value(record, column)
-                if value in (None, "", []):
+                if value in (None, "", []) or isinstance(value, CellError):  # an error shown is no value to keep
                     continue
                 if PREFILLED.get((key, column)) == value and column in row:
                     continue

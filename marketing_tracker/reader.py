@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress
@@ -45,10 +48,9 @@ from .schema import (
     Sheet,
     Text,
 )
+from .sheetscan import MAX_CELLS, CellError, Scanner, start_scan
 
 HEADER_SEARCH_ROWS = 15
-#: The most cells a sheet's used range may span (a 50,000-task tracker spans 5.6 million).
-MAX_CELLS = 30_000_000
 
 
 def xl_col_to_name(index: int) -> str:
@@ -152,12 +154,19 @@ def read_tracker(path: str | os.PathLike[str]) -> Tracker:
 
     Problems with the content are findings on the result, never exceptions.
     """
-    grid_source = _open(path)
+    source = _open(path)
     findings: list[Finding] = []
-    if grid_source.has_macros:
+    if source.has_macros:
         findings.append(Finding("macros-ignored"))
-    names = grid_source.sheet_names
-    meta = _meta(grid_source) if META_SHEET in names else {}
+    names = source.sheet_names
+    info_name = next((n for n in names if n in (INFO_TITLE.zh, INFO_TITLE.en)), None)
+    # The task sheet is read last: its parse (the long one, outside the GIL) then runs while the
+    # smaller tables are turned into records, and its scan while their parse runs.
+    order = sorted(TABLE_SHEETS, key=lambda s: s.key == "tasks")
+    by_title = [n for sheet in order for n in names if n in (sheet.title.zh, sheet.title.en)]
+    source.prefetch([n for n in (META_SHEET, info_name) if n in names] + by_title)
+
+    meta = _meta(source) if META_SHEET in names else {}
     locale = _locale(meta, names)
     if meta.get("template") != TEMPLATE_NAME:
         findings.append(Finding("foreign-workbook", params={"detail": _foreign_detail(meta, locale)}))
@@ -166,37 +175,37 @@ def read_tracker(path: str | os.PathLike[str]) -> Tracker:
                   else f"was made with template version {meta.get('schema_version')} (this is version {SCHEMA_VERSION})")
         findings.append(Finding("foreign-workbook", params={"detail": detail}))
 
-    grids: dict[str, list[list[Any]]] = {}
-
-    def grid(name: str) -> list[list[Any]]:
-        if name not in grids:
-            grids[name] = _grid(grid_source, name)
-        return grids[name]
-
-    info_name = next((n for n in names if n in (INFO_TITLE.zh, INFO_TITLE.en)), None)
-    campaign = _campaign(grid(info_name)) if info_name else CampaignInfo()
+    campaign = _campaign(source.grid(info_name)) if info_name else CampaignInfo()
     if campaign.start is None and meta.get("start"):
         campaign.start = date.fromisoformat(str(meta["start"]))
         campaign.end = date.fromisoformat(str(meta["end"])) if meta.get("end") else None
     default_year = campaign.start.year if campaign.start else None
     phase_labels = {label: key for key, label, _s, _e in campaign.phases if label}
 
-    tables: dict[str, Table] = {}
+    read: dict[str, tuple[Table | None, list[Finding]]] = {}
     taken: set[str] = set()
     ours = meta.get("template") == TEMPLATE_NAME
-    for sheet in TABLE_SHEETS:
-        found = _find_sheet(sheet, names, grid, taken)
+    for sheet in order:
+        found = _find_sheet(sheet, names, source.grid, taken)
         if found is None:
+            missing: list[Finding] = []
             if sheet.key in REQUIRED_SHEETS or ours:
                 expected = f"{sheet.title.zh}" if locale == "zh-CN" else sheet.title.en
                 detail = "" if ours else (f"（文件中的工作表：{'、'.join(n for n in names if n != META_SHEET)}）"
                                           if locale == "zh-CN" else f" (the file has: {', '.join(names)})")
-                findings.append(Finding("sheet-missing", params={"expected": expected, "detail": detail}))
+                missing.append(Finding("sheet-missing", params={"expected": expected, "detail": detail}))
+            read[sheet.key] = (None, missing)
             continue
         name, header_row = found
         taken.add(name)
-        table, table_findings = _read_table(sheet, name, header_row, grid(name), default_year, phase_labels, locale)
-        tables[sheet.key] = table
+        errors = source.scanner.sheet(name).errors
+        read[sheet.key] = _read_table(sheet, name, header_row, _with_errors(source.grid(name), errors), default_year,
+                                      phase_labels, locale, errors)
+    tables: dict[str, Table] = {}
+    for sheet in TABLE_SHEETS:  # tables and findings in the schema's order, whatever the reading order was
+        table, table_findings = read[sheet.key]
+        if table is not None:
+            tables[sheet.key] = table
         findings += table_findings
     return Tracker(os.fspath(path), locale, campaign, tables, findings, meta)
 
@@ -205,55 +214,50 @@ def read_tracker(path: str | os.PathLike[str]) -> Tracker:
 
 
 class _Source:
-    """The workbook through python-calamine, with merged ranges filled in."""
+    """The workbook through python-calamine, with what it does not report (merges of .ods, error cells) beside it.
 
-    def __init__(self, workbook: Any, path: Path) -> None:
-        self.workbook = workbook
-        self.path = path
+    Sheets named in :meth:`prefetch` are parsed one after another in a background thread (the
+    parser releases the GIL), so the reader turns one sheet into records while the next is parsed.
+    A python-calamine workbook must not be used by two threads at once: a lock keeps turns.
+    """
+
+    def __init__(self, workbook: Any, scanner: Scanner, has_macros: bool) -> None:
+        self.handle = _Handle(workbook)
+        self.scanner = scanner
         self.sheet_names: list[str] = list(workbook.sheet_names)
-        self._ods_merges: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] | None = None
-        self.has_macros = False
+        self.has_macros = has_macros
+        self._grids: dict[str, Future[list[list[Any]]]] = {}
+
+    def prefetch(self, names: list[str]) -> None:
+        """Parse ``names`` in turn in the background."""
+        futures = [(name, self._grids.setdefault(name, Future())) for name in dict.fromkeys(names)
+                   if name not in self._grids]
+
+        def run() -> None:
+            for name, future in futures:
+                try:
+                    future.set_result(_grid(self, name, self.handle))
+                except BaseException as exc:  # noqa: BLE001 - handed to the reader, who asked for this sheet
+                    future.set_exception(exc)
+
+        threading.Thread(target=run, name="marketing-tracker-read", daemon=True).start()
+
+    def grid(self, name: str) -> list[list[Any]]:
+        """All cells of a sheet (see :func:`_grid`), parsed once."""
+        if name not in self._grids:
+            future: Future[list[list[Any]]] = Future()
+            try:
+                future.set_result(_grid(self, name, self.handle))
+            except UnreadableFile as exc:
+                future.set_exception(exc)
+            self._grids[name] = future
+        return self._grids[name].result()
 
     def merges(self, name: str, sheet: Any) -> list[tuple[tuple[int, int], tuple[int, int]]]:
         ranges = getattr(sheet, "merged_cell_ranges", None)
         if ranges is not None:
             return list(ranges)
-        if self.path.suffix.lower() != ".ods":
-            return []
-        if self._ods_merges is None:  # calamine does not report them for OpenDocument
-            self._ods_merges = _ods_merged_ranges(self.path)
-        return self._ods_merges.get(name, [])
-
-
-def _ods_merged_ranges(path: Path) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
-    """Merged ranges of every sheet of an .ods file, from the spans in its content.xml."""
-    import zipfile
-
-    from defusedxml.ElementTree import iterparse
-
-    ns = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-    found: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
-    try:
-        with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
-            sheet, row, col = "", -1, 0
-            for event, element in iterparse(content, events=("start", "end")):
-                tag = element.tag
-                if event == "start" and tag == ns + "table":
-                    sheet, row = element.get(ns + "name", ""), -1
-                elif event == "start" and tag == ns + "table-row":
-                    row, col = row + 1, 0
-                elif event == "end" and tag == ns + "table-row":
-                    row += int(element.get(ns + "number-rows-repeated", "1")) - 1
-                    element.clear()
-                elif event == "start" and tag in (ns + "table-cell", ns + "covered-table-cell"):
-                    rows = int(element.get(ns + "number-rows-spanned", "1"))
-                    cols = int(element.get(ns + "number-columns-spanned", "1"))
-                    if tag == ns + "table-cell" and (rows > 1 or cols > 1):
-                        found.setdefault(sheet, []).append(((row, col), (row + rows - 1, col + cols - 1)))
-                    col += int(element.get(ns + "number-columns-repeated", "1"))
-    except (OSError, KeyError, zipfile.BadZipFile, SyntaxError, ValueError):  # defusedxml's refusals are ValueErrors
-        return {}
-    return found
+        return (self.scanner.merges or {}).get(name, [])
 
 
 def _open(path: str | os.PathLike[str]) -> _Source:
@@ -263,13 +267,14 @@ def _open(path: str | os.PathLike[str]) -> _Source:
     if not location.is_file():
         raise UnreadableFile(f"{location}: no such file")
     container = inspect_container(location)
+    scanner = start_scan(location, container.kind)  # starts first: for .xlsx it runs beside the parser
+    if scanner.refusal:
+        raise UnreadableFile(f"{location}: {scanner.refusal}")
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(os.fspath(location))
     except Exception as exc:  # noqa: BLE001 - calamine raises several types; all mean "not readable"
         raise UnreadableFile(f"{location}: not a readable workbook ({_reason(exc)})") from None
-    source = _Source(workbook, location)
-    source.has_macros = container.has_macros
-    return source
+    return _Source(workbook, scanner, container.has_macros)
 
 
 def _reason(exc: Exception) -> str:
@@ -277,16 +282,28 @@ def _reason(exc: Exception) -> str:
     return text[:200]
 
 
-def _grid(source: _Source, name: str) -> list[list[Any]]:
-    """All cells of a sheet from A1, so list indexes are true row and column numbers."""
+@dataclass
+class _Handle:
+    """One open python-calamine workbook and the lock that keeps it to one thread at a time."""
+
+    workbook: Any
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _grid(source: _Source, name: str, handle: _Handle) -> list[list[Any]]:
+    """All cells of a sheet from A1, so list indexes are true row and column numbers; merged ranges filled."""
+    scan = source.scanner.sheet(name)
+    if scan.refusal:
+        raise UnreadableFile(scan.refusal)
     try:
-        sheet = source.workbook.get_sheet_by_name(name)
-        if sheet.height * sheet.width > MAX_CELLS:  # one stray cell at XFD1048576 would make a grid of billions
-            last = f"{xl_col_to_name(sheet.width - 1)}{sheet.height}"
-            raise UnreadableFile(f"sheet {name!r} reaches cell {last} ({sheet.height} rows x {sheet.width} columns); "
-                                 "delete the stray cells beyond the data and save again")
-        rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
-        merged = source.merges(name, sheet)
+        with handle.lock:
+            sheet = handle.workbook.get_sheet_by_name(name)
+            if sheet.height * sheet.width > MAX_CELLS:  # a last net: the scan refuses such sheets before the parse
+                last = f"{xl_col_to_name(sheet.width - 1)}{sheet.height}"
+                raise UnreadableFile(f"sheet {name!r} reaches cell {last} ({sheet.height} rows x {sheet.width} "
+                                     "columns); delete the stray cells beyond the data and save again")
+            rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+            merged = source.merges(name, sheet)
     except UnreadableFile:
         raise
     except Exception as exc:  # noqa: BLE001
@@ -303,9 +320,21 @@ def _grid(source: _Source, name: str) -> list[list[Any]]:
     return rows
 
 
+def _with_errors(rows: list[list[Any]], errors: Sequence[tuple[int, int, str]]) -> list[list[Any]]:
+    """A table's grid with a :class:`CellError` where a cell shows a spreadsheet error (the parser says '')."""
+    for r, c, text in errors:
+        if r >= len(rows):
+            rows.extend([] for _ in range(r + 1 - len(rows)))
+        row = rows[r]
+        if c >= len(row):
+            row.extend([""] * (c + 1 - len(row)))
+        row[c] = CellError(text)
+    return rows
+
+
 def _meta(source: _Source) -> dict[str, Any]:
     meta: dict[str, Any] = {}
-    for row in _grid(source, META_SHEET):
+    for row in source.grid(META_SHEET):
         if len(row) >= 2 and isinstance(row[0], str) and row[0]:
             value = row[1]
             meta[row[0]] = int(value) if isinstance(value, float) and value.is_integer() else value
@@ -347,8 +376,11 @@ def _find_sheet(sheet: Sheet, names: list[str], grid: Any, taken: set[str]) -> t
     for name in names:
         if name in taken or name == META_SHEET:
             continue
-        row, score = _header_row(sheet, grid(name))
-        if score >= needed and (best is None or score > best[0]):
+        rows = grid(name)
+        row, score = _header_row(sheet, rows)
+        if score < needed or any(_header_row(other, rows)[1] > score for other in TABLE_SHEETS if other is not sheet):
+            continue  # too few of the columns, or the headers of another table (read later, maybe)
+        if best is None or score > best[0]:
             best = (score, name, row)
     return (best[1], best[2]) if best else None
 
@@ -367,7 +399,8 @@ def _header_row(sheet: Sheet, rows: list[list[Any]]) -> tuple[int, int]:
 
 
 def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]], default_year: int | None,
-                phase_labels: dict[str, str], locale: Locale) -> tuple[Table, list[Finding]]:
+                phase_labels: dict[str, str], locale: Locale,
+                errors: Sequence[tuple[int, int, str]] = ()) -> tuple[Table, list[Finding]]:
     findings: list[Finding] = []
     index = _HEADERS[sheet.key]
     header = rows[header_row] if header_row < len(rows) else []
@@ -440,6 +473,10 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
                 continue
             elif kind is none_type:
                 continue
+            elif kind is CellError:
+                raw[key] = cell
+                findings.append(_cell_error(name, i, r + 1, column, cell, locale))
+                continue
             value, code, shown = coerce(cell)
             raw[key] = cell
             if code is not None:
@@ -452,6 +489,10 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
                 if offset not in by_offset or (cell.__class__ is str and cell.isspace()):
                     continue
                 key, column = by_offset[offset]
+                if cell.__class__ is CellError:
+                    raw[key] = cell
+                    findings.append(_cell_error(name, block[0] + offset, r + 1, column, cell, locale))
+                    continue
                 value, code, shown = raci(cell)
                 raw[key] = cell
                 if code is not None:
@@ -460,7 +501,17 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
                     values[key] = value
         if values or raw:  # blank rows anywhere are skipped; row numbers stay those of the file
             records.append(Record(r + 1, values, raw))
+    computed = {columns[c.key]: c for c in sheet.columns if c.computed and c.key in columns}
+    for r, c, text in errors:  # the template's own formulas, broken (the values are recomputed from the row)
+        if c in computed and r > header_row:
+            findings.append(Finding("formula-error", name, f"{xl_col_to_name(c)}{r + 1}", r + 1, computed[c].key,
+                                    text, {"column": computed[c].label.get(locale)}))
     return table, findings
+
+
+def _cell_error(sheet: str, col: int, row: int, column: Column, cell: str, locale: Locale) -> Finding:
+    return Finding("cell-error", sheet, f"{xl_col_to_name(col)}{row}", row, column.key, str(cell),
+                   {"column": column.label.get(locale)})
 
 
 def _coercion_finding(code: str, sheet: str, col: int, row: int, column: Column, raw: Any, shown: Any,

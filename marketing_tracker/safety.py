@@ -10,7 +10,6 @@ workbook with macros is read (values only; nothing ever runs) and says so.
 
 from __future__ import annotations
 
-import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -22,11 +21,6 @@ from .errors import TrackerError
 MAX_PART_BYTES = 512 * 1024 * 1024
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 MAX_RATIO = 200  # inflated / compressed, for parts above 10 MB
-#: The most cells a sheet's declared extent may span (a 50,000-task tracker spans 5.6 million). The reader's
-#: parser allocates the whole extent, and one stray cell at XFD1048576 would ask it for 17 billion.
-MAX_CELLS = 30_000_000
-_VALUE_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>')  # a cell that is not empty (<c .../> is)
-_DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _SIGNATURES = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"%PDF": "a PDF document",
@@ -107,36 +101,12 @@ def _refuse_entities(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInf
     start = _unpack(path, archive, entry, 2048)
     if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
         raise UnreadableFile(f"{path}: refused: {entry.filename} declares XML entities, which spreadsheets never do")
-    extent = _DIMENSION.search(start)
-    if extent and extent.group(3):
-        rows = int(extent.group(4)) - int(extent.group(2)) + 1
-        columns = _column_number(extent.group(3).decode()) - _column_number(extent.group(1).decode()) + 1
-        if rows * columns > MAX_CELLS:  # rare: look at where the values really are (formatting alone is harmless)
-            _refuse_far_values(path, archive, entry)
 
 
-def _unpack(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, size: int = -1) -> bytes:
-    """A part's first ``size`` bytes (all when -1; bounded by the size check), or the file is damaged."""
+def _unpack(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, size: int) -> bytes:
+    """A part's first ``size`` bytes, or the file is damaged."""
     try:
         with archive.open(entry) as part:
             return part.read(size)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:  # zlib.error: found by fuzz_bytes.py
         raise UnreadableFile(f"{path}: the file is damaged ({entry.filename} cannot be unpacked: {exc})") from None
-
-
-def _refuse_far_values(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
-    data = _unpack(path, archive, entry)
-    last_row = last_column = 0
-    for match in _VALUE_CELL.finditer(data):
-        last_column = max(last_column, _column_number(match.group(1).decode()))
-        last_row = max(last_row, int(match.group(2)))
-    if last_row * last_column > MAX_CELLS:
-        raise UnreadableFile(f"{path}: a sheet ({entry.filename}) has values as far as row {last_row}, column "
-                             f"{last_column}; delete the stray cells beyond the data and save again")
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number

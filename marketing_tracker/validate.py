@@ -210,8 +210,8 @@ def _references(ctx: Context) -> Iterator[Finding]:
 def _cycles(ctx: Context) -> Iterator[Finding]:
     if ctx.tasks is None:
         return
-    graph = {task_id: [d for d in deps if d in ctx.task_ids] for task_id, record in ctx.task_ids.items()
-             if (deps := record.values.get("depends_on"))}  # a task that waits for nothing closes no circle
+    # A task that waits for nothing closes no circle; an unknown ID is a dead end to find_cycle.
+    graph = {task_id: deps for task_id, record in ctx.task_ids.items() if (deps := record.values.get("depends_on"))}
     cycle = find_cycle(graph)
     if cycle:
         record = ctx.task_ids[cycle[0]]

@@ -40,6 +40,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("entity_bomb.xlsx", "refused: xl/workbook.xml declares XML entities"),
         ("encrypted.xlsx", "the workbook is encrypted with a password; save it without a password and try again"),
         ("stray_far_cell.xlsx", "has values as far as row 1048576, column 16384"),
+        ("forged_dimension.xlsx", "has values as far as row 1048576, column 16384"),
+        ("no_dimension_far_row.xlsx", "has values as far as row 1048576, column 16384"),
+        ("ods_repeated_values.ods", "has values as far as row 1048576, column 16384"),
     ],
 )
 def test_an_unusable_file_is_one_line_and_exit_2(hostile: Path, name: str, says: str) -> None:

@@ -133,6 +133,55 @@ def stray_far_cell(folder: Path) -> Path:
     return path
 
 
+def forged_dimension(folder: Path) -> Path:
+    """The stray far cell, with a ``<dimension>`` that claims the sheet ends at G2 and the address not first."""
+    source = stray_far_cell(folder)
+    with zipfile.ZipFile(source) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    xml = xml.replace('<dimension ref="A1:XFD1048576"/>', '<dimension ref="A1:G2"/>')
+    xml = xml.replace('<c r="XFD1048576" t="s">', '<c t="s" r="XFD1048576">')
+    assert 'ref="A1:G2"' in xml and 'r="XFD1048576">' in xml
+    return rewrite(source, folder / "forged_dimension.xlsx", {"xl/worksheets/sheet1.xml": xml.encode()})
+
+
+def no_dimension_far_row(folder: Path) -> Path:
+    """No ``<dimension>`` at all (it is optional), one value at XFD1 and one in row 1048576 whose cell has no address."""
+    source = stray_far_cell(folder)
+    with zipfile.ZipFile(source) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    start, end = xml.index("<dimension"), xml.index("/>", xml.index("<dimension")) + 2
+    xml = xml[:start] + xml[end:]
+    far = xml[xml.index('<row r="1048576"'):xml.index("</sheetData>")]
+    xml = xml.replace(far, '<row r="1048576"><c t="inlineStr"><is><t>x</t></is></c></row>')
+    xml = xml.replace("</row>", '<c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row>', 1)
+    return rewrite(source, folder / "no_dimension_far_row.xlsx", {"xl/worksheets/sheet1.xml": xml.encode()})
+
+
+def ods_repeated_values(folder: Path) -> Path:
+    """An OpenDocument sheet whose one value is repeated over a million rows and every column (a few bytes)."""
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+               '<office:spreadsheet><table:table table:name="Tasks"><table:table-row><table:table-cell '
+               'office:value-type="string"><text:p>Task ID</text:p></table:table-cell></table:table-row>'
+               '<table:table-row table:number-rows-repeated="1048575"><table:table-cell office:value-type="float" '
+               'office:value="1" table:number-columns-repeated="16384"><text:p>1</text:p></table:table-cell>'
+               '</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>')
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                '</manifest:manifest>')
+    path = folder / "ods_repeated_values.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+    return path
+
+
 def formatting_only_extent(folder: Path) -> Path:
     """Two rows of data, then formatting down to row 100,000 and across 3,000 columns, as Excel keeps it."""
     import xlsxwriter
@@ -156,7 +205,8 @@ def formatting_only_extent(folder: Path) -> Path:
 MAKERS: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
     text_file, image_file, empty_file, truncated_zip, missing_workbook_part, malformed_sheet, corrupt_deflate, zip_bomb,
     entity_bomb,
-    encrypted, macro_workbook, stray_far_cell, formatting_only_extent)}
+    encrypted, macro_workbook, stray_far_cell, forged_dimension, no_dimension_far_row, ods_repeated_values,
+    formatting_only_extent)}
 
 
 if __name__ == "__main__":

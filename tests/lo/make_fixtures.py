@@ -8,6 +8,11 @@ becomes 0.6, "5月5日" stays text), leaves mistakes of the kinds people make, i
 column, inserts blank rows, merges two cells, renames the tasks sheet, and saves the
 result as .xlsx, .xls and .ods. FILLED describes every edit; tests/test_reader.py holds
 the cells where each one must be found after the column and rows moved.
+
+A second copy (libreoffice_errors.*) holds cells that show spreadsheet errors, typed as
+formulas that fail the way real ones do (a division by zero, a lookup that finds nothing),
+in input cells, in one of the template's computed cells and in the RACI matrix;
+tests/test_cell_errors.py expects a finding at each.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from marketing_tracker.resources import sample_plan  # noqa: E402
 OUT = ROOT / "tests" / "data" / "filled"
 TASKS, INFO, LOG, ISSUES, MILESTONES = "执行任务跟踪表", "活动基本信息", "指标日报", "问题记录", "里程碑"
 RENAMED = "任务跟踪(市场部)"
+RACI = "责任矩阵"
 
 # Typed before the column and rows are inserted, at the generated layout's addresses.
 TYPED = {
@@ -76,13 +82,36 @@ def job(tracker: Path, out: Path) -> dict[str, object]:
     }
 
 
+# Formulas that fail, each in a cell of the generated layout (no column or row is moved in this copy).
+ERRORS = [
+    {"sheet": TASKS, "cell": "J4", "value": "=1/0"},                               # progress: #DIV/0!
+    {"sheet": TASKS, "cell": "H5", "value": '=VLOOKUP("none";A4:A5;1;0)'},          # actual start: #N/A
+    {"sheet": TASKS, "cell": "S6", "value": "=1/0"},                               # a computed cell (days late)
+    {"sheet": RACI, "cell": "E4", "value": "=NA()"},                               # a RACI role
+    {"sheet": LOG, "cell": "A4", "value": "2024-05-21"}, {"sheet": LOG, "cell": "B4", "value": "销售额"},
+    {"sheet": LOG, "cell": "D4", "value": "=1/0"},                                 # a daily actual
+]
+
+
+def errors_job(tracker: Path, out: Path) -> dict[str, object]:
+    return {
+        "input": str(tracker),
+        "unprotect": [TASKS, RACI],
+        "type": ERRORS,
+        "save": [{"path": str(out / "libreoffice_errors.xlsx"), "filter": "Calc MS Excel 2007 XML"},
+                 {"path": str(out / "libreoffice_errors.xls"), "filter": "MS Excel 97"},
+                 {"path": str(out / "libreoffice_errors.ods"), "filter": "calc8"}],
+    }
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         tracker = write_tracker(load_plan(sample_plan()), Path(tmp) / "618.xlsx")
         driver = ROOT / "tests" / "lo" / "uno_driver.py"
-        subprocess.run(["/usr/bin/python3", str(driver)], input=json.dumps(job(tracker, OUT)), text=True, check=True,
-                       capture_output=True)
+        for make in (job, errors_job):
+            subprocess.run(["/usr/bin/python3", str(driver)], input=json.dumps(make(tracker, OUT)), text=True,
+                           check=True, capture_output=True)
     for path in sorted(OUT.iterdir()):
         print(f"wrote {path.relative_to(ROOT)}")
 

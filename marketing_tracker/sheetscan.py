@@ -1,0 +1,308 @@
+"""What python-calamine does not say about a sheet, found by reading the file's own XML or records.
+
+Two things matter to a tracker and are lost in the parser:
+
+* **where the values really reach.** The parser allocates one slot per cell of the rectangle
+  from A1 to the farthest value *before* handing anything back; one stray value at XFD1048576
+  asks for 17 billion slots and the process aborts (a Rust allocation failure cannot be caught).
+  A sheet's ``<dimension>`` says how far it reaches, but it can be missing or wrong, so every
+  sheet part is scanned before the parser sees it, and refused when its values reach beyond
+  :data:`MAX_CELLS`.
+* **cells that show a spreadsheet error** (``#REF!``, ``#N/A``, ``#DIV/0!``): the parser reports
+  them as empty, which would turn a broken cell into a silently missing value. They come back
+  here with their address, and the reader puts a :class:`CellError` in the grid.
+
+For .xlsx/.xlsm the scan runs in background threads (one for the largest part, one for the
+others, smallest first), so that the check of the big task sheet overlaps with the reading of
+the small ones; :meth:`Scanner.sheet` waits for one sheet. .ods content is parsed once
+(defusedxml) for merged ranges, errors and extent, before the parser, which reads every sheet
+when it opens the file; .xls error cells come from xlrd (an .xls sheet cannot exceed 65,536 x
+256 cells).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import os
+import re
+import threading
+import zipfile
+import zlib
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+#: The most cells a sheet's values may span (a 50,000-task tracker spans 5.6 million).
+MAX_CELLS = 30_000_000
+_CHUNK = 1 << 20
+_ERROR_MARK = b't="e"'
+#: A row or cell reference that could be far out: 3 column letters (column 703 and beyond), 2 letters
+#: from L on (column 313), or 6 digits (row 100,000 on, or a padded number). Anything nearer spans at
+#: most 312 x 99,999 cells; anything that matches is measured exactly (rare in trackers; then the cost
+#: is only time). The parser accepts either quote, any case, any whitespace before the name and around
+#: "=", so the pattern is matched on the text with tabs and line breaks turned into spaces.
+_FAR = re.compile(rb' r *= *["\'](?:[A-Za-z]{3}|[L-Zl-z][A-Za-z]\d|[A-Za-z]{0,2}\d{6})')
+_SPACES = bytes.maketrans(b"\t\r\n", b"   ")
+_TAG = re.compile(rb"<(row|c)\b([^>]*?)(/?)>")
+_REF = re.compile(rb'(?<![\w:])r\s*=\s*["\']([A-Za-z]*)(\d*)["\']')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_CELL_OPENINGS = (b"<c ", b"<c\t", b"<c\n", b"<c\r")
+
+MergedRange = tuple[tuple[int, int], tuple[int, int]]
+
+
+class CellError(str):
+    """A cell that shows a spreadsheet error instead of a value; the text is the error as shown (``#REF!``)."""
+
+    __slots__ = ()
+
+
+@dataclass
+class SheetScan:
+    """One sheet: its error cells (0-based row and column, error text), and why it must not be read, if so."""
+
+    errors: list[tuple[int, int, str]] = field(default_factory=list)
+    refusal: str | None = None
+
+
+class Scanner:
+    """The scan of every sheet of one workbook; ``sheet(name)`` is that sheet's result (waiting for it if needed)."""
+
+    def __init__(self, lookup: Callable[[str], SheetScan], merges: dict[str, list[MergedRange]] | None = None,
+                 refusal: str | None = None) -> None:
+        self._lookup = lookup
+        self.merges = merges  # .ods only; python-calamine reports the others'
+        self.refusal = refusal  # .ods only: python-calamine parses every sheet of an .ods when it opens it
+
+    def sheet(self, name: str) -> SheetScan:
+        return self._lookup(name)
+
+
+def start_scan(path: Path, kind: str) -> Scanner:
+    """Begin scanning the workbook at ``path`` (``kind`` as :func:`safety.inspect_container` found it)."""
+    if kind == "ole":
+        return Scanner(_from_table(functools.cache(lambda: _xls_errors(path))))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return Scanner(lambda _name: SheetScan())
+    if "content.xml" in names:
+        return _scan_ods(path)
+    return _scan_xlsx(path)
+
+
+def _from_table(table: Callable[[], dict[str, SheetScan]]) -> Callable[[str], SheetScan]:
+    return lambda name: table().get(name) or SheetScan()
+
+
+# --------------------------------------------------------------------------- xlsx / xlsm
+
+
+def _scan_xlsx(path: Path) -> Scanner:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = _sheet_parts(archive)
+            sizes = {name: archive.getinfo(part).file_size for name, part in parts.items() if part in archive.NameToInfo}
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, SyntaxError, zlib.error):
+        return Scanner(lambda _name: SheetScan())  # the parser will say what is wrong with it
+    results: dict[str, Future[SheetScan]] = {name: Future() for name in sizes}
+    order = sorted(sizes, key=sizes.__getitem__)
+
+    def run(names: list[str]) -> None:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                for name in names:
+                    try:
+                        results[name].set_result(_scan_part(archive, parts[name], name))
+                    except Exception:  # noqa: BLE001 - a part that cannot be scanned is the parser's to report
+                        results[name].set_result(SheetScan())
+        except Exception:  # noqa: BLE001
+            for name in names:
+                if not results[name].done():
+                    results[name].set_result(SheetScan())
+
+    # The largest part (the task sheet) has a thread of its own, so that it is done before the
+    # parser gets to it; the small ones are ready at once for the sheets the reader parses first.
+    for names in (order[-1:], order[:-1]):
+        threading.Thread(target=run, args=(names,), name="marketing-tracker-scan", daemon=True).start()
+    return Scanner(lambda name: results[name].result() if name in results else SheetScan())
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the zip part that holds it, from the workbook part and its relationships."""
+    from defusedxml.ElementTree import fromstring
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    workbook = fromstring(archive.read("xl/workbook.xml"))
+    rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    parts: dict[str, str] = {}
+    for sheet in workbook.iter(main + "sheet"):
+        target = targets.get(sheet.get(rel_id))
+        if not target:
+            continue
+        part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        parts[sheet.get("name", "")] = os.path.normpath(part).replace(os.sep, "/")
+    return parts
+
+
+def _scan_part(archive: zipfile.ZipFile, part: str, name: str) -> SheetScan:
+    """Error cells and a cheap look for far references in one pass over the part, a chunk at a time."""
+    scan = SheetScan()
+    far = False
+    pending = b""
+    with archive.open(part) as stream:
+        while True:
+            chunk = stream.read(_CHUNK)
+            data = pending + chunk if pending else chunk
+            final = not chunk
+            cut = len(data) if final else max(data.rfind(b"<"), 0)  # a tag cut in two waits for the next chunk
+            position = data.find(_ERROR_MARK, 0, cut)
+            while position != -1:
+                start = data.rfind(b"<", 0, position)
+                if start != -1 and data[start:start + 3] in _CELL_OPENINGS and b">" not in data[start:position]:
+                    end = data.find(b"</c>", position)
+                    if end == -1 and not final:
+                        cut = start  # the cell goes on in the next chunk
+                        break
+                    found = _error_cell(data[start:end if end != -1 else len(data)])
+                    if found is not None:
+                        scan.errors.append(found)
+                position = data.find(_ERROR_MARK, position + 1, cut)
+            if not far:
+                spaced = data.translate(_SPACES) if b"\n" in data or b"\t" in data or b"\r" in data else data
+                far = _FAR.search(spaced, 0, cut) is not None
+            pending = data[cut:]
+            if final:
+                break
+    if far:
+        scan.refusal = _measure(archive, part, name)
+    return scan
+
+
+def _error_cell(cell: bytes) -> tuple[int, int, str] | None:
+    tag_end = cell.find(b">")
+    ref = _REF.search(cell, 0, tag_end)
+    if ref is None or not ref.group(1) or not ref.group(2):
+        return None  # a cell without its address (allowed, rare): it cannot be pointed at
+    value = _VALUE.search(cell, tag_end)
+    text = html.unescape(value.group(1).decode("utf-8", "replace")) if value else "#N/A"
+    return int(ref.group(2)) - 1, _column_number(ref.group(1).decode()) - 1, text or "#N/A"
+
+
+def _measure(archive: zipfile.ZipFile, part: str, name: str) -> str | None:
+    """How far the values of a sheet reach, the way the parser places them; the refusal when too far."""
+    data = archive.read(part)
+    last_row = last_column = 0
+    row = column = 0
+    for match in _TAG.finditer(data):
+        ref = _REF.search(match.group(2))
+        if match.group(1) == b"row":
+            row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+            column = 0
+            continue
+        if ref and ref.group(1):
+            column = _column_number(ref.group(1).decode())
+            row = int(ref.group(2)) if ref.group(2) else row
+        else:
+            column += 1
+        if not match.group(3):  # <c .../> holds nothing: formatting alone costs the parser nothing
+            last_row, last_column = max(last_row, row), max(last_column, column)
+    if last_row * last_column > MAX_CELLS:
+        return (f"sheet {name!r} has values as far as row {last_row}, column {last_column}; "
+                "delete the stray cells beyond the data and save again")
+    return None
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter.upper()) - 64
+    return number
+
+
+# --------------------------------------------------------------------------- ods
+
+
+def _scan_ods(path: Path) -> Scanner:
+    """One pass over content.xml: merged ranges, error cells and how far each sheet's values reach."""
+    from defusedxml.ElementTree import iterparse
+
+    table = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+    calcext = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
+    office = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+    text_p = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
+    merges: dict[str, list[MergedRange]] = {}
+    scans: dict[str, SheetScan] = {}
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
+            sheet, row, col, last_row, last_col = "", -1, 0, 0, 0
+            error_at: tuple[int, int] | None = None
+            for event, element in iterparse(content, events=("start", "end")):
+                tag = element.tag
+                if event == "start" and tag == table + "table":
+                    sheet, row, last_row, last_col = element.get(table + "name", ""), -1, 0, 0
+                    scans[sheet] = SheetScan()
+                elif event == "end" and tag == table + "table":
+                    if last_row * last_col > MAX_CELLS:
+                        scans[sheet].refusal = (f"sheet {sheet!r} has values as far as row {last_row}, column {last_col}; "
+                                                "delete the stray cells beyond the data and save again")
+                    element.clear()
+                elif event == "start" and tag == table + "table-row":
+                    row, col = row + 1, 0
+                elif event == "end" and tag == table + "table-row":
+                    repeat = int(element.get(table + "number-rows-repeated", "1"))
+                    if repeat > 1 and _holds_value(element, office):
+                        last_row = max(last_row, row + repeat)  # a repeated row of values reaches its last repeat
+                    row += repeat - 1
+                    element.clear()
+                elif event == "start" and tag in (table + "table-cell", table + "covered-table-cell"):
+                    rows = int(element.get(table + "number-rows-spanned", "1"))
+                    cols = int(element.get(table + "number-columns-spanned", "1"))
+                    repeat = int(element.get(table + "number-columns-repeated", "1"))
+                    if tag == table + "table-cell" and (rows > 1 or cols > 1):
+                        merges.setdefault(sheet, []).append(((row, col), (row + rows - 1, col + cols - 1)))
+                    if element.get(office + "value-type") is not None:
+                        last_row, last_col = max(last_row, row + 1), max(last_col, col + repeat)
+                    error_at = (row, col) if element.get(calcext + "value-type") == "error" else None
+                    col += repeat
+                elif event == "end" and tag == text_p and error_at is not None:
+                    scans[sheet].errors.append((*error_at, (element.text or "#N/A").strip()))
+                    error_at = None
+    except (OSError, KeyError, zipfile.BadZipFile, SyntaxError, ValueError):  # defusedxml's refusals are ValueErrors
+        return Scanner(lambda _name: SheetScan(), {})
+    refusal = next((scan.refusal for scan in scans.values() if scan.refusal), None)
+    return Scanner(_from_table(lambda: scans), merges, refusal)
+
+
+def _holds_value(row: object, office: str) -> bool:
+    return any(cell.get(office + "value-type") is not None for cell in row)  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------- xls
+
+
+def _xls_errors(path: Path) -> dict[str, SheetScan]:
+    try:
+        import xlrd
+
+        with open(os.devnull, "w", encoding="utf-8") as quiet:
+            book = xlrd.open_workbook(os.fspath(path), on_demand=True, logfile=quiet, verbosity=0)
+            scans: dict[str, SheetScan] = {}
+            for index, name in enumerate(book.sheet_names()):
+                sheet = book.sheet_by_index(index)
+                errors = [(r, c, xlrd.error_text_from_code.get(sheet.cell_value(r, c), "#N/A"))
+                          for r in range(sheet.nrows) for c, kind in enumerate(sheet.row_types(r))
+                          if kind == xlrd.XL_CELL_ERROR]
+                scans[name] = SheetScan(errors)
+                book.unload_sheet(index)
+            return scans
+    except Exception:  # noqa: BLE001 - xlrd refusing a file calamine read costs only the error cells
+        return {}
+
+
+__all__ = ["MAX_CELLS", "CellError", "Scanner", "SheetScan", "start_scan"]

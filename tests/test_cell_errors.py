@@ -1,0 +1,129 @@
+"""Cells that show a spreadsheet error (#DIV/0!, #N/A, #REF!) are findings at their cell, in every format.
+
+python-calamine reports such cells as empty; marketing_tracker finds them in the file itself
+(sheet XML for .xlsx, content.xml for .ods, xlrd for .xls). The fixture was made in a real
+LibreOffice by tests/lo/make_fixtures.py: formulas that fail, typed into input cells, into a
+computed cell of the template and into the RACI matrix.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from marketing_tracker import load_plan, read_tracker, validate, write_tracker
+from marketing_tracker.findings import Finding
+from marketing_tracker.merge import merge_trackers
+from marketing_tracker.sheetscan import CellError, _scan_part
+
+from .conftest import DATA, PLAN_618, run_cli
+
+ERRORS = DATA / "filled" / "libreoffice_errors"
+TASKS, RACI, LOG = "执行任务跟踪表", "责任矩阵", "指标日报"
+AS_OF = date(2024, 5, 24)
+EXPECTED = {
+    ("cell-error", TASKS, "J4", "#DIV/0!"),  # progress
+    ("cell-error", TASKS, "H5", "#N/A"),  # actual start
+    ("cell-error", RACI, "E4", "#N/A"),  # a role in the matrix
+    ("cell-error", LOG, "D4", "#DIV/0!"),  # a daily actual
+    ("formula-error", TASKS, "S6", "#DIV/0!"),  # the template's days-late formula
+}
+
+
+def error_findings(findings: list[Finding]) -> set[tuple[str, str, str, object]]:
+    return {(f.code, f.sheet, f.cell, f.value) for f in findings if f.code in ("cell-error", "formula-error")}
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".ods"])
+def test_each_error_cell_is_a_finding_at_its_cell_in_every_format(suffix: str) -> None:
+    findings = validate(read_tracker(ERRORS.with_suffix(suffix)), as_of=AS_OF)
+    assert error_findings(findings) == EXPECTED
+
+
+def test_an_error_in_an_input_cell_is_an_error_and_says_what_to_do() -> None:
+    findings = validate(read_tracker(ERRORS.with_suffix(".xlsx")), as_of=AS_OF)
+    j4 = next(f for f in findings if f.cell == "J4" and f.sheet == TASKS)
+    assert j4.severity == "error"
+    assert j4.message("en") == "J4 shows the spreadsheet error #DIV/0! instead of a 进度(%): type the value again"
+    assert j4.message("zh-CN") == "J4 显示错误值 #DIV/0!，而不是「进度(%)」：请重新填写该单元格"
+
+
+def test_a_broken_template_formula_is_a_warning_because_the_column_is_recomputed() -> None:
+    findings = validate(read_tracker(ERRORS.with_suffix(".xlsx")), as_of=AS_OF)
+    s6 = next(f for f in findings if f.cell == "S6")
+    assert s6.severity == "warning" and s6.column == "delay_days"
+    assert "copy the formula from a good row" in s6.message("en")
+
+
+def test_an_error_cell_is_reported_once_not_also_as_missing_or_unreadable() -> None:
+    findings = validate(read_tracker(ERRORS.with_suffix(".xlsx")), as_of=AS_OF)
+    at_error_cells = [(f.code, f.cell) for f in findings if (f.sheet, f.cell) in {(s, c) for _k, s, c, _v in EXPECTED}]
+    assert sorted(at_error_cells) == sorted((code, cell) for code, _s, cell, _v in EXPECTED)
+
+
+def test_the_error_value_is_kept_as_the_person_left_it() -> None:
+    tracker = read_tracker(ERRORS.with_suffix(".ods"))
+    m001 = next(r for r in tracker.records("tasks") if r.values.get("task_id") == "M001")
+    assert m001.shown("progress") == "#DIV/0!" and isinstance(m001.shown("progress"), CellError)
+    assert "progress" not in m001.values  # no number was read
+
+
+def test_the_json_report_carries_the_error_text(tmp_path: Path) -> None:
+    done = run_cli("validate", str(ERRORS.with_suffix(".xlsx")), "--format", "json", "--as-of", AS_OF.isoformat())
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    found = [f for f in report["files"][0]["findings"] if f["code"] == "cell-error"]
+    assert {(f["cell"], f["value"]) for f in found} >= {("J4", "#DIV/0!"), ("H5", "#N/A")}
+
+
+def test_the_annotated_copy_marks_the_error_cell(tmp_path: Path) -> None:
+    out = tmp_path / "checked.xlsx"
+    done = run_cli("annotate", str(ERRORS.with_suffix(".xlsx")), "-o", str(out), "--as-of", AS_OF.isoformat())
+    assert done.returncode in (0, 1), done.stderr
+    assert "[cell-error]" in openpyxl.load_workbook(out)[TASKS]["J4"].comment.text
+
+
+def test_a_merge_takes_the_value_another_copy_has_over_an_error(tmp_path: Path) -> None:
+    other = write_tracker(load_plan(PLAN_618), tmp_path / "other.xlsx", records={"tasks": [
+        {"task_id": "M001", "progress": 50, "status": "in_progress"}]})
+    merged = merge_trackers([ERRORS.with_suffix(".xlsx"), other])
+    m001 = next(r for r in merged.records["tasks"] if r.get("task_id") == "M001")
+    assert m001["progress"] == 50
+    assert not [f for f in merged.findings if f.code == "merge-conflict" and f.column == "progress"]
+
+
+# --------------------------------------------------------------------------- the scan itself
+
+
+def sheet_xml(cells: str) -> bytes:
+    return ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f'<sheetData><row r="1">{cells}</row></sheetData></worksheet>').encode()
+
+
+def scan(tmp_path: Path, xml: bytes, chunk: int, monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int, str]]:
+    import marketing_tracker.sheetscan as sheetscan
+
+    monkeypatch.setattr(sheetscan, "_CHUNK", chunk)
+    path = tmp_path / "part.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("sheet.xml", xml)
+    with zipfile.ZipFile(path) as archive:
+        return _scan_part(archive, "sheet.xml", "Tasks").errors
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 16, 64, 1 << 20])
+def test_the_scan_finds_the_same_cells_wherever_the_chunks_are_cut(tmp_path: Path, chunk: int,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    xml = sheet_xml('<c r="A1" t="s"><v>0</v></c><c r="B1" s="2" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+                    '<c r="C1" t="inlineStr"><is><t>t="e" in text is not an error</t></is></c>'
+                    '<c t="e" r="AB1"><v>#REF!</v></c>')
+    assert scan(tmp_path, xml, chunk, monkeypatch) == [(0, 1, "#DIV/0!"), (0, 27, "#REF!")]
+
+
+def test_an_error_cell_without_an_address_is_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert scan(tmp_path, sheet_xml('<c t="e"><v>#N/A</v></c>'), 1 << 20, monkeypatch) == []
