@@ -196,22 +196,29 @@ def _error_cell(cell: bytes) -> tuple[int, int, str] | None:
 
 def _measure(archive: zipfile.ZipFile, part: str, name: str) -> str | None:
     """How far the values of a sheet reach, the way the parser places them; the refusal when too far."""
-    data = archive.read(part)
-    last_row = last_column = 0
-    row = column = 0
-    for match in _TAG.finditer(data):
-        ref = _REF.search(match.group(2))
-        if match.group(1) == b"row":
-            row = int(ref.group(2)) if ref and ref.group(2) else row + 1
-            column = 0
-            continue
-        if ref and ref.group(1):
-            column = _column_number(ref.group(1).decode())
-            row = int(ref.group(2)) if ref.group(2) else row
-        else:
-            column += 1
-        if not match.group(3):  # <c .../> holds nothing: formatting alone costs the parser nothing
-            last_row, last_column = max(last_row, row), max(last_column, column)
+    last_row = last_column = row = column = 0
+    pending = b""
+    with archive.open(part) as stream:
+        while True:
+            chunk = stream.read(_CHUNK)
+            data = pending + chunk
+            cut = len(data) if not chunk else max(data.rfind(b"<"), 0)  # no tag is cut in two
+            for match in _TAG.finditer(data, 0, cut):
+                ref = _REF.search(match.group(2))
+                if match.group(1) == b"row":
+                    row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+                    column = 0
+                    continue
+                if ref and ref.group(1):
+                    column = _column_number(ref.group(1).decode())
+                    row = int(ref.group(2)) if ref.group(2) else row
+                else:
+                    column += 1
+                if not match.group(3):  # <c .../> holds nothing: formatting alone costs the parser nothing
+                    last_row, last_column = max(last_row, row), max(last_column, column)
+            pending = data[cut:]
+            if not chunk:
+                break
     if last_row * last_column > MAX_CELLS:
         return (f"sheet {name!r} has values as far as row {last_row}, column {last_column}; "
                 "delete the stray cells beyond the data and save again")

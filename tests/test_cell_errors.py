@@ -19,7 +19,7 @@ import pytest
 from marketing_tracker import load_plan, read_tracker, validate, write_tracker
 from marketing_tracker.findings import Finding
 from marketing_tracker.merge import merge_trackers
-from marketing_tracker.sheetscan import CellError, _scan_part
+from marketing_tracker.sheetscan import CellError, SheetScan, _scan_part
 
 from .conftest import DATA, PLAN_618, run_cli
 
@@ -105,7 +105,7 @@ def sheet_xml(cells: str) -> bytes:
             f'<sheetData><row r="1">{cells}</row></sheetData></worksheet>').encode()
 
 
-def scan(tmp_path: Path, xml: bytes, chunk: int, monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int, str]]:
+def scan(tmp_path: Path, xml: bytes, chunk: int, monkeypatch: pytest.MonkeyPatch) -> SheetScan:
     import marketing_tracker.sheetscan as sheetscan
 
     monkeypatch.setattr(sheetscan, "_CHUNK", chunk)
@@ -113,7 +113,7 @@ def scan(tmp_path: Path, xml: bytes, chunk: int, monkeypatch: pytest.MonkeyPatch
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("sheet.xml", xml)
     with zipfile.ZipFile(path) as archive:
-        return _scan_part(archive, "sheet.xml", "Tasks").errors
+        return _scan_part(archive, "sheet.xml", "Tasks")
 
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 7, 16, 64, 1 << 20])
@@ -122,8 +122,17 @@ def test_the_scan_finds_the_same_cells_wherever_the_chunks_are_cut(tmp_path: Pat
     xml = sheet_xml('<c r="A1" t="s"><v>0</v></c><c r="B1" s="2" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
                     '<c r="C1" t="inlineStr"><is><t>t="e" in text is not an error</t></is></c>'
                     '<c t="e" r="AB1"><v>#REF!</v></c>')
-    assert scan(tmp_path, xml, chunk, monkeypatch) == [(0, 1, "#DIV/0!"), (0, 27, "#REF!")]
+    assert scan(tmp_path, xml, chunk, monkeypatch).errors == [(0, 1, "#DIV/0!"), (0, 27, "#REF!")]
+
+
+@pytest.mark.parametrize("chunk", [1, 5, 64, 1 << 20])
+def test_the_scan_measures_far_values_wherever_the_chunks_are_cut(tmp_path: Path, chunk: int,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    far = sheet_xml('<c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c>')
+    assert "as far as row 1048576, column 16384" in str(scan(tmp_path, far, chunk, monkeypatch).refusal)
+    formatted = sheet_xml('<c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576" s="1"/>')
+    assert scan(tmp_path, formatted, chunk, monkeypatch).refusal is None
 
 
 def test_an_error_cell_without_an_address_is_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert scan(tmp_path, sheet_xml('<c t="e"><v>#N/A</v></c>'), 1 << 20, monkeypatch) == []
+    assert scan(tmp_path, sheet_xml('<c t="e"><v>#N/A</v></c>'), 1 << 20, monkeypatch).errors == []

@@ -54,6 +54,23 @@ def test_an_unusable_file_is_one_line_and_exit_2(hostile: Path, name: str, says:
     assert "Traceback" not in done.stderr and done.stderr == ""
 
 
+@pytest.mark.parametrize("spelling", [
+    "t=\"s\" r='XFD1048576'", 't="s" r ="XFD1048576"', 't="s" r= "XFD1048576"', 't="s"\n\tr="XFD1048576"',
+    't="s" r="xfd1048576"', 't="s" r="XFD0001048576"'])
+def test_a_far_value_is_refused_however_its_address_is_spelled(hostile: Path, tmp_path: Path, spelling: str) -> None:
+    import zipfile
+
+    source = hostile / "forged_dimension.xlsx"
+    with zipfile.ZipFile(source) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert 't="s" r="XFD1048576"' in xml
+    path = make_files.rewrite(source, tmp_path / "spelled.xlsx",
+                              {"xl/worksheets/sheet1.xml": xml.replace('t="s" r="XFD1048576"', spelling).encode()})
+    done = run_cli("validate", str(path))  # in its own process: were the check to miss, the parser would abort it
+    assert done.returncode == 2, done.stderr[-300:]
+    assert "has values as far as row 1048576, column 16384" in done.stdout
+
+
 def test_the_library_raises_a_value_error_with_the_reason(hostile: Path) -> None:
     with pytest.raises(UnreadableFile, match="zip bomb"):
         read_tracker(hostile / "zip_bomb.xlsx")
