@@ -155,6 +155,13 @@ def read_tracker(path: str | os.PathLike[str]) -> Tracker:
     Problems with the content are findings on the result, never exceptions.
     """
     source = _open(path)
+    try:
+        return _read(source, path)
+    finally:
+        source.close()  # a file given up on half-way leaves no background work behind
+
+
+def _read(source: _Source, path: str | os.PathLike[str]) -> Tracker:
     findings: list[Finding] = []
     if source.has_macros:
         findings.append(Finding("macros-ignored"))
@@ -227,6 +234,11 @@ class _Source:
         self.sheet_names: list[str] = list(workbook.sheet_names)
         self.has_macros = has_macros
         self._grids: dict[str, Future[list[list[Any]]]] = {}
+        self._closed = threading.Event()
+
+    def close(self) -> None:
+        self._closed.set()
+        self.scanner.close()
 
     def prefetch(self, names: list[str]) -> None:
         """Parse ``names`` in turn in the background."""
@@ -235,6 +247,9 @@ class _Source:
 
         def run() -> None:
             for name, future in futures:
+                if self._closed.is_set():
+                    future.cancel()
+                    continue
                 try:
                     future.set_result(_grid(self, name, self.handle))
                 except BaseException as exc:  # noqa: BLE001 - handed to the reader, who asked for this sheet

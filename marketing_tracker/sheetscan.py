@@ -71,13 +71,19 @@ class Scanner:
     """The scan of every sheet of one workbook; ``sheet(name)`` is that sheet's result (waiting for it if needed)."""
 
     def __init__(self, lookup: Callable[[str], SheetScan], merges: dict[str, list[MergedRange]] | None = None,
-                 refusal: str | None = None) -> None:
+                 refusal: str | None = None, stop: threading.Event | None = None) -> None:
         self._lookup = lookup
         self.merges = merges  # .ods only; python-calamine reports the others'
         self.refusal = refusal  # .ods only: python-calamine parses every sheet of an .ods when it opens it
+        self._stop = stop
 
     def sheet(self, name: str) -> SheetScan:
         return self._lookup(name)
+
+    def close(self) -> None:
+        """Stop scanning (the reader gave up on the file): background threads end at their next chunk."""
+        if self._stop is not None:
+            self._stop.set()
 
 
 def start_scan(path: Path, kind: str) -> Scanner:
@@ -110,13 +116,14 @@ def _scan_xlsx(path: Path) -> Scanner:
         return Scanner(lambda _name: SheetScan())  # the parser will say what is wrong with it
     results: dict[str, Future[SheetScan]] = {name: Future() for name in sizes}
     order = sorted(sizes, key=sizes.__getitem__)
+    stop = threading.Event()
 
     def run(names: list[str]) -> None:
         try:
             with zipfile.ZipFile(path) as archive:
                 for name in names:
                     try:
-                        results[name].set_result(_scan_part(archive, parts[name], name))
+                        results[name].set_result(_scan_part(archive, parts[name], name, stop))
                     except Exception:  # noqa: BLE001 - a part that cannot be scanned is the parser's to report
                         results[name].set_result(SheetScan())
         except Exception:  # noqa: BLE001
@@ -128,7 +135,7 @@ def _scan_xlsx(path: Path) -> Scanner:
     # parser gets to it; the small ones are ready at once for the sheets the reader parses first.
     for names in (order[-1:], order[:-1]):
         threading.Thread(target=run, args=(names,), name="marketing-tracker-scan", daemon=True).start()
-    return Scanner(lambda name: results[name].result() if name in results else SheetScan())
+    return Scanner(lambda name: results[name].result() if name in results else SheetScan(), stop=stop)
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -150,13 +157,15 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _scan_part(archive: zipfile.ZipFile, part: str, name: str) -> SheetScan:
+def _scan_part(archive: zipfile.ZipFile, part: str, name: str, stop: threading.Event | None = None) -> SheetScan:
     """Error cells and a cheap look for far references in one pass over the part, a chunk at a time."""
     scan = SheetScan()
     far = False
     pending = b""
     with archive.open(part) as stream:
         while True:
+            if stop is not None and stop.is_set():
+                return scan
             chunk = stream.read(_CHUNK)
             data = pending + chunk if pending else chunk
             final = not chunk

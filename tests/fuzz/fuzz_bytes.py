@@ -1,10 +1,15 @@
 """Byte-level fuzzing of the reader: mutated tracker bytes, for a fixed time budget (not part of the test run).
 
-    python tests/fuzz/fuzz_bytes.py [--seconds 120] [--seed 1] [--keep DIR]
+    python tests/fuzz/fuzz_bytes.py [--seconds 120] [--seed 1] [--mode zip|xml] [--keep DIR]
 
-Each case flips, deletes, inserts or duplicates bytes of a generated tracker (inside the
-zip's compressed data and its headers alike) and runs `marketing-tracker validate` on it in
-a separate process, so that even a parser abort is seen. A case passes when the command
+``--mode zip`` (the default) flips, deletes, inserts or duplicates bytes of a generated
+tracker, inside the zip's compressed data and its headers alike; most such cases end at the
+container check. ``--mode xml`` mutates one part of the workbook *inside* the zip (a sheet,
+the workbook, shared strings, relationships, content types) and zips it again, so the parsers
+themselves meet the damage: bytes changed, attribute values replaced by awkward ones (far
+addresses, error and string cell types, huge or negative numbers), elements dropped or
+repeated, the part cut short. Each case runs `marketing-tracker validate` in a separate
+process, so that even a parser abort is seen. A case passes when the command
 exits 0, 1 or 2 (findings, or one line saying the file cannot be read); an internal error
 (exit 3), a signal or a traceback is a crash. Crashing inputs are kept for a regression test.
 """
@@ -12,12 +17,15 @@ exits 0, 1 or 2 (findings, or one line saying the file cannot be read); an inter
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,10 +55,54 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
     return bytes(out)
 
 
+#: Values an attribute may be given in --mode xml: addresses far out or malformed, every cell type, odd numbers.
+AWKWARD = ["", "-1", "0", "1", "99999999999", "XFD1048576", "A1048577", "XFE1", "A0", "AAAA1", "e", "s", "str",
+           "inlineStr", "n", "b", "d", "1E+308", "NaN", "#REF!", "数据", "A1:XFD1048576", "rId999", "../../etc/passwd"]
+PART_WEIGHTS = {"xl/worksheets/": 6, "xl/workbook.xml": 2, "xl/sharedStrings.xml": 2, "_rels/": 1,
+                "[Content_Types].xml": 1, "xl/styles.xml": 1}
+
+
+def mutate_part(xml: bytes, rng: random.Random) -> bytes:
+    """Damage one XML part the way a broken writer or a hostile hand would."""
+    out = xml
+    for _ in range(rng.randint(1, 4)):
+        kind = rng.choice(["bytes", "attribute", "attribute", "drop", "repeat", "cut"])
+        if kind == "bytes":
+            out = mutate(out, rng)
+        elif kind == "attribute":
+            values = [m.span(1) for m in re.finditer(rb'="([^"]*)"', out)]
+            if values:
+                start, end = rng.choice(values)
+                out = out[:start] + rng.choice(AWKWARD).encode() + out[end:]
+        elif kind in ("drop", "repeat"):
+            tags = [m.span() for m in re.finditer(rb"<[a-zA-Z][^>]*>[^<]*(?:</[^>]*>)?", out)]
+            if tags:
+                start, end = rng.choice(tags)
+                out = out[:start] + out[end:] if kind == "drop" else out[:end] + out[start:end] * rng.randint(1, 50) + out[end:]
+        else:
+            out = out[:rng.randrange(len(out) or 1)]
+    return out
+
+
+def mutate_inside(data: bytes, rng: random.Random) -> bytes:
+    """The workbook with one of its parts damaged, zipped again."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        names = source.namelist()
+        weights = [next((w for prefix, w in PART_WEIGHTS.items() if n.startswith(prefix)), 0) for n in names]
+        target = rng.choices(names, weights=weights)[0]
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in source.infolist():
+                body = source.read(item)
+                out.writestr(item.filename, mutate_part(body, rng) if item.filename == target else body)
+    return buffer.getvalue()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--mode", choices=("zip", "xml"), default="zip", help="mutate the zip's bytes, or a part inside")
     parser.add_argument("--keep", type=Path, default=None, help="folder for crashing inputs")
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -61,7 +113,7 @@ def main() -> None:
         cases, outcomes, crashes = 0, {0: 0, 1: 0, 2: 0}, []
         while time.monotonic() < deadline:
             case = Path(tmp) / f"case{cases}.xlsx"
-            case.write_bytes(mutate(clean, rng))
+            case.write_bytes(mutate(clean, rng) if args.mode == "zip" else mutate_inside(clean, rng))
             done = subprocess.run([sys.executable, "-m", "marketing_tracker", "validate", str(case), "--as-of",
                                    "2024-06-01"], capture_output=True, text=True, env=env, timeout=120, check=False)
             cases += 1
@@ -73,7 +125,7 @@ def main() -> None:
                     args.keep.mkdir(parents=True, exist_ok=True)
                     (args.keep / case.name).write_bytes(case.read_bytes())
             case.unlink(missing_ok=True) if not crashes or crashes[-1][0] != case else None
-    print(f"{cases} cases in {args.seconds:.0f} s (seed {args.seed}): exit 0: {outcomes[0]}, 1: {outcomes[1]}, "
+    print(f"{cases} cases in {args.seconds:.0f} s (seed {args.seed}, mode {args.mode}): exit 0: {outcomes[0]}, 1: {outcomes[1]}, "
           f"2 (refused with a reason): {outcomes[2]}, crashes: {len(crashes)}")
     for case, code, last in crashes[:20]:
         print(f"  crash: {case.name} exit {code}: {last}")
