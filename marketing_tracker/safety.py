@@ -21,6 +21,8 @@ from .errors import TrackerError
 MAX_PART_BYTES = 512 * 1024 * 1024
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 MAX_RATIO = 200  # inflated / compressed, for parts above 10 MB
+MAX_MANIFEST = 4 * 1024 * 1024  # an .ods manifest lists its parts: a few kilobytes
+_ENCRYPTED_MESSAGE = "{path}: the workbook is encrypted with a password; save it without a password and try again"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _SIGNATURES = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"%PDF": "a PDF document",
@@ -67,7 +69,7 @@ def _inspect_ole(path: Path) -> Container:
     with path.open("rb") as handle:
         directory = handle.read(4 * 1024 * 1024)
     if _ENCRYPTED in directory:
-        raise UnreadableFile(f"{path}: the workbook is encrypted with a password; save it without a password and try again")
+        raise UnreadableFile(_ENCRYPTED_MESSAGE.format(path=path))
     return Container("ole")
 
 
@@ -87,8 +89,13 @@ def _inspect_zip(path: Path) -> Container:
                     entry.file_size > 10 * 1024 * 1024 and ratio > MAX_RATIO):
                 raise UnreadableFile(f"{path}: refused: it would inflate to {total // (1024 * 1024)} MB or more "
                                      f"({entry.filename}), far beyond any tracker (a zip bomb?)")
-        is_ods = "content.xml" in names and "mimetype" in names
-        if not is_ods and ("[Content_Types].xml" not in names or "xl/workbook.xml" not in names):
+        is_ods = "mimetype" in names and ("content.xml" in names or "META-INF/manifest.xml" in names)
+        manifest = "META-INF/manifest.xml"
+        if is_ods and manifest in names and b"encryption-data" in _unpack(path, archive, archive.getinfo(manifest),
+                                                                          MAX_MANIFEST):
+            raise UnreadableFile(_ENCRYPTED_MESSAGE.format(path=path))  # OpenDocument keeps the password in its manifest
+        needed = ("content.xml",) if is_ods else ("[Content_Types].xml", "xl/workbook.xml")
+        if any(part not in names for part in needed):
             raise UnreadableFile(f"{path}: the file is damaged or not a workbook (its workbook part is missing)")
         for entry in entries:
             if entry.filename.endswith((".xml", ".rels")):

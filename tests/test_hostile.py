@@ -14,7 +14,7 @@ from marketing_tracker import load_plan, read_tracker, validate, write_tracker
 from marketing_tracker.errors import OutputError
 from marketing_tracker.safety import UnreadableFile
 
-from .conftest import PLAN_618, run_cli
+from .conftest import DATA, PLAN_618, run_cli
 from .hostile import make_files
 
 
@@ -69,6 +69,13 @@ def test_a_far_value_is_refused_however_its_address_is_spelled(hostile: Path, tm
     done = run_cli("validate", str(path))  # in its own process: were the check to miss, the parser would abort it
     assert done.returncode == 2, done.stderr[-300:]
     assert "has values as far as row 1048576, column 16384" in done.stdout
+
+
+def test_an_ods_saved_with_a_password_in_libreoffice_is_refused_with_the_reason() -> None:
+    done = run_cli("validate", str(DATA / "encrypted" / "libreoffice_encrypted.ods"))
+    assert done.returncode == 2
+    assert done.stdout.strip().endswith(
+        "cannot be read: the workbook is encrypted with a password; save it without a password and try again")
 
 
 def test_the_library_raises_a_value_error_with_the_reason(hostile: Path) -> None:

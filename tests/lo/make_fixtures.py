@@ -12,7 +12,8 @@ the cells where each one must be found after the column and rows moved.
 A second copy (libreoffice_errors.*) holds cells that show spreadsheet errors, typed as
 formulas that fail the way real ones do (a division by zero, a lookup that finds nothing),
 in input cells, in one of the template's computed cells and in the RACI matrix;
-tests/test_cell_errors.py expects a finding at each.
+tests/test_cell_errors.py expects a finding at each. A third, the blank tracker saved with a
+password as .ods (tests/data/encrypted/), must be refused with the reason.
 """
 
 from __future__ import annotations
@@ -104,15 +105,27 @@ def errors_job(tracker: Path, out: Path) -> dict[str, object]:
     }
 
 
+def encrypted_job(tracker: Path) -> dict[str, object]:
+    """The blank tracker saved with a password, as LibreOffice's "Save with password" does.
+
+    Only as .ods: through UNO, LibreOffice writes an .xlsx given a password unencrypted. The
+    encrypted .xlsx of tests/hostile is made the way Excel encrypts (msoffcrypto-tool).
+    """
+    folder = OUT.parent / "encrypted"
+    folder.mkdir(parents=True, exist_ok=True)
+    return {"input": str(tracker),
+            "save": [{"path": str(folder / "libreoffice_encrypted.ods"), "filter": "calc8", "password": "secret"}]}
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         tracker = write_tracker(load_plan(sample_plan()), Path(tmp) / "618.xlsx")
         driver = ROOT / "tests" / "lo" / "uno_driver.py"
-        for make in (job, errors_job):
-            subprocess.run(["/usr/bin/python3", str(driver)], input=json.dumps(make(tracker, OUT)), text=True,
-                           check=True, capture_output=True)
-    for path in sorted(OUT.iterdir()):
+        for work in (job(tracker, OUT), errors_job(tracker, OUT), encrypted_job(tracker)):
+            subprocess.run(["/usr/bin/python3", str(driver)], input=json.dumps(work), text=True, check=True,
+                           capture_output=True)
+    for path in sorted([*OUT.iterdir(), *(OUT.parent / "encrypted").iterdir()]):
         print(f"wrote {path.relative_to(ROOT)}")
 
 

@@ -9,7 +9,8 @@ The job (JSON on stdin) names a workbook and what to do with it, in this order:
 typed), ``text`` cells (``setString``: stored as typed), ``merge`` ranges,
 ``insert_columns`` (with a header), ``insert_rows``, ``rename`` sheets, ``recalc``,
 ``read`` cells and ``validation`` rules, ``only_sheet`` / ``hide_columns`` /
-``print_area`` for a picture, then ``save`` to other formats. Each LibreOffice gets its own profile so
+``print_area`` for a picture, then ``save`` to other formats (with a ``password``: encrypted). Each
+LibreOffice gets its own profile so
 several can run side by side. The result (JSON on stdout) holds what was read.
 """
 
@@ -124,7 +125,10 @@ def run(job):
             style = doc.StyleFamilies.getByName("PageStyles").getByName(sheet.PageStyle)
             style.ScaleToPagesX, style.ScaleToPagesY = 1, 1
         for target in job.get("save", []):
-            doc.storeToURL(url(target["path"]), (prop("FilterName", target["filter"]),))
+            options = [prop("FilterName", target["filter"])]
+            if target.get("password"):  # saved encrypted, as "Save with password" does (OpenDocument only here)
+                options.append(prop("Password", target["password"]))
+            doc.storeToURL(url(target["path"]), tuple(options))
         doc.close(True)
     finally:
         with contextlib.suppress(Exception):  # the bridge goes away as the office quits
