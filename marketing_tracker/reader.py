@@ -288,6 +288,7 @@ def _open(path: str | os.PathLike[str]) -> _Source:
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(os.fspath(location))
     except Exception as exc:  # noqa: BLE001 - calamine raises several types; all mean "not readable"
+        scanner.close()
         raise UnreadableFile(f"{location}: not a readable workbook ({_reason(exc)})") from None
     return _Source(workbook, scanner, container.has_macros)
 

@@ -10,6 +10,7 @@ workbook with macros is read (values only; nothing ever runs) and says so.
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 MAX_RATIO = 200  # inflated / compressed, for parts above 10 MB
 MAX_MANIFEST = 4 * 1024 * 1024  # an .ods manifest lists its parts: a few kilobytes
 _ENCRYPTED_MESSAGE = "{path}: the workbook is encrypted with a password; save it without a password and try again"
+_UNIQUE_COUNT = re.compile(rb"""\buniqueCount\s*=\s*["'](\d{1,30})["']""")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _SIGNATURES = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"%PDF": "a PDF document",
@@ -99,15 +101,21 @@ def _inspect_zip(path: Path) -> Container:
             raise UnreadableFile(f"{path}: the file is damaged or not a workbook (its workbook part is missing)")
         for entry in entries:
             if entry.filename.endswith((".xml", ".rels")):
-                _refuse_entities(path, archive, entry)
+                _check_part_start(path, archive, entry)
         return Container("zip", has_macros=any(n.lower().endswith("vbaproject.bin") for n in names), parts=names)
 
 
-def _refuse_entities(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+def _check_part_start(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
     # Office never writes a DTD; one in a part is an attempt at entity expansion ("billion laughs").
     start = _unpack(path, archive, entry, 2048)
     if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
         raise UnreadableFile(f"{path}: refused: {entry.filename} declares XML entities, which spreadsheets never do")
+    # The parser reserves room for as many shared strings as the table says it holds, before reading
+    # one; each takes at least 5 bytes (<si/>), so a larger number is a lie (found by fuzz_bytes.py --mode xml).
+    declared = _UNIQUE_COUNT.search(start) if entry.filename.endswith("sharedStrings.xml") else None
+    if declared and int(declared.group(1)) > entry.file_size // 5 + 16:
+        raise UnreadableFile(f"{path}: the file is damaged ({entry.filename} claims {int(declared.group(1)):,} "
+                             f"strings in {entry.file_size:,} bytes)")
 
 
 def _unpack(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, size: int) -> bytes:

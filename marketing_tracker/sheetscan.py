@@ -28,7 +28,6 @@ import os
 import re
 import threading
 import zipfile
-import zlib
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -74,7 +73,7 @@ class Scanner:
                  refusal: str | None = None, stop: threading.Event | None = None) -> None:
         self._lookup = lookup
         self.merges = merges  # .ods only; python-calamine reports the others'
-        self.refusal = refusal  # .ods only: python-calamine parses every sheet of an .ods when it opens it
+        self.refusal = refusal  # refused before the parser opens the file (.ods: it parses every sheet on open)
         self._stop = stop
 
     def sheet(self, name: str) -> SheetScan:
@@ -112,8 +111,8 @@ def _scan_xlsx(path: Path) -> Scanner:
         with zipfile.ZipFile(path) as archive:
             parts = _sheet_parts(archive)
             sizes = {name: archive.getinfo(part).file_size for name, part in parts.items() if part in archive.NameToInfo}
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, SyntaxError, zlib.error):
-        return Scanner(lambda _name: SheetScan())  # the parser will say what is wrong with it
+    except Exception:  # noqa: BLE001 - e.g. an XML declaration naming an unknown encoding (fuzz_bytes.py --mode xml)
+        return _scan_blind(path)
     results: dict[str, Future[SheetScan]] = {name: Future() for name in sizes}
     order = sorted(sizes, key=sizes.__getitem__)
     stop = threading.Event()
@@ -136,6 +135,22 @@ def _scan_xlsx(path: Path) -> Scanner:
     for names in (order[-1:], order[:-1]):
         threading.Thread(target=run, args=(names,), name="marketing-tracker-scan", daemon=True).start()
     return Scanner(lambda name: results[name].result() if name in results else SheetScan(), stop=stop)
+
+
+def _scan_blind(path: Path) -> Scanner:
+    """When the sheets cannot be told by name, every XML part is checked for far values before the parser.
+
+    The parser may still read such a workbook (it ignores what it does not need); error cells cannot
+    then be put on a named sheet and are not reported.
+    """
+    refusal = None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = (info.filename for info in archive.infolist() if info.filename.endswith(".xml"))
+            refusal = next(filter(None, (_scan_part(archive, part, part).refusal for part in parts)), None)
+    except Exception:  # noqa: BLE001 - a part that cannot even be unpacked is the parser's to report
+        refusal = None
+    return Scanner(lambda _name: SheetScan(), refusal=refusal)
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -289,7 +304,7 @@ def _scan_ods(path: Path) -> Scanner:
                 elif event == "end" and tag == text_p and error_at is not None:
                     scans[sheet].errors.append((*error_at, (element.text or "#N/A").strip()))
                     error_at = None
-    except (OSError, KeyError, zipfile.BadZipFile, SyntaxError, ValueError):  # defusedxml's refusals are ValueErrors
+    except Exception:  # noqa: BLE001 - damage of any kind (defusedxml's refusals, unknown encodings) is the parser's
         return Scanner(lambda _name: SheetScan(), {})
     refusal = next((scan.refusal for scan in scans.values() if scan.refusal), None)
     return Scanner(_from_table(lambda: scans), merges, refusal)

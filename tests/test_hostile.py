@@ -43,6 +43,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("forged_dimension.xlsx", "has values as far as row 1048576, column 16384"),
         ("no_dimension_far_row.xlsx", "has values as far as row 1048576, column 16384"),
         ("ods_repeated_values.ods", "has values as far as row 1048576, column 16384"),
+        ("unknown_encoding_far_cell.xlsx", "has values as far as row 1048576, column 16384"),
+        ("shared_strings_count.xlsx", "the file is damaged (xl/sharedStrings.xml claims 99,999,999,999 strings in"),
     ],
 )
 def test_an_unusable_file_is_one_line_and_exit_2(hostile: Path, name: str, says: str) -> None:
@@ -76,6 +78,11 @@ def test_an_ods_saved_with_a_password_in_libreoffice_is_refused_with_the_reason(
     assert done.returncode == 2
     assert done.stdout.strip().endswith(
         "cannot be read: the workbook is encrypted with a password; save it without a password and try again")
+
+
+def test_a_declaration_of_an_unknown_encoding_does_not_stop_the_reading(hostile: Path) -> None:
+    done = run_cli("validate", str(hostile / "unknown_encoding.xlsx"), "--as-of", "2024-04-01")
+    assert done.returncode == 0, done.stdout + done.stderr  # the parser ignores it, and so does the library
 
 
 def test_the_library_raises_a_value_error_with_the_reason(hostile: Path) -> None:

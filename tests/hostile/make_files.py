@@ -9,6 +9,7 @@ laughs part are made here rather than kept in the repository.
 from __future__ import annotations
 
 import io
+import re
 import sys
 import zipfile
 from collections.abc import Callable
@@ -182,6 +183,33 @@ def ods_repeated_values(folder: Path) -> Path:
     return path
 
 
+def unknown_encoding(folder: Path, source: Path | None = None, name: str = "unknown_encoding.xlsx") -> Path:
+    """The workbook part's XML declaration names an encoding that does not exist (found by fuzz_bytes.py --mode xml).
+
+    The parser ignores the declaration and reads the workbook; the library's own XML reading cannot.
+    """
+    source = source or tracker(folder)
+    with zipfile.ZipFile(source) as archive:
+        xml = archive.read("xl/workbook.xml")
+    xml = re.sub(rb"^<\?xml[^>]*\?>", b'<?xml version="1.0" encoding="inlineStr"?>', xml)
+    assert b'encoding="inlineStr"' in xml
+    return rewrite(source, folder / name, {"xl/workbook.xml": xml})
+
+
+def unknown_encoding_far_cell(folder: Path) -> Path:
+    """The same, in a workbook with a value far beyond its data: the far value must still be refused."""
+    return unknown_encoding(folder, forged_dimension(folder), "unknown_encoding_far_cell.xlsx")
+
+
+def shared_strings_count(folder: Path) -> Path:
+    """A shared-string table that claims 99,999,999,999 strings: the parser would reserve room for them and abort."""
+    source = tracker(folder)
+    with zipfile.ZipFile(source) as archive:
+        xml = archive.read("xl/sharedStrings.xml").decode()
+    xml = re.sub(r'uniqueCount="\d+"', 'uniqueCount="99999999999"', xml, count=1)
+    return rewrite(source, folder / "shared_strings_count.xlsx", {"xl/sharedStrings.xml": xml.encode()})
+
+
 def formatting_only_extent(folder: Path) -> Path:
     """Two rows of data, then formatting down to row 100,000 and across 3,000 columns, as Excel keeps it."""
     import xlsxwriter
@@ -206,7 +234,7 @@ MAKERS: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
     text_file, image_file, empty_file, truncated_zip, missing_workbook_part, malformed_sheet, corrupt_deflate, zip_bomb,
     entity_bomb,
     encrypted, macro_workbook, stray_far_cell, forged_dimension, no_dimension_far_row, ods_repeated_values,
-    formatting_only_extent)}
+    unknown_encoding, unknown_encoding_far_cell, shared_strings_count, formatting_only_extent)}
 
 
 if __name__ == "__main__":
