@@ -24,7 +24,7 @@ _EXPORTS = {
     "CODES": "findings", "Finding": "findings",
     "Campaign": "plan", "Kpi": "plan", "Milestone": "plan", "Person": "plan", "Phase": "plan", "Plan": "plan",
     "Task": "plan", "load_plan": "plan", "plan_from_dict": "plan",
-    "Tracker": "reader", "UnreadableFile": "safety", "read_tracker": "reader",
+    "Tracker": "reader", "UnreadableFile": "safety", "read_tracker": "reader", "CellError": "sheetscan",
     "validate": "validate",
     "write_tracker": "writer",
 }
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .plan import Campaign, Kpi, Milestone, Person, Phase, Plan, Task, load_plan, plan_from_dict
     from .reader import Tracker, read_tracker
     from .safety import UnreadableFile
+    from .sheetscan import CellError
     from .validate import validate
     from .writer import write_tracker
 
@@ -49,7 +50,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "CODES", "Campaign", "Finding", "Kpi", "Milestone", "OutputError", "Person", "Phase", "Plan", "PlanError", "Problem",
-    "Task", "Tracker", "TrackerError", "UnreadableFile", "__version__", "load_plan", "plan_from_dict", "read_tracker",
-    "validate", "write_tracker",
+    "CODES", "Campaign", "CellError", "Finding", "Kpi", "Milestone", "OutputError", "Person", "Phase", "Plan",
+    "PlanError", "Problem", "Task", "Tracker", "TrackerError", "UnreadableFile", "__version__", "load_plan",
+    "plan_from_dict", "read_tracker", "validate", "write_tracker",
 ]

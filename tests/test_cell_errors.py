@@ -16,10 +16,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from marketing_tracker import load_plan, read_tracker, validate, write_tracker
+from marketing_tracker import CellError, load_plan, read_tracker, validate, write_tracker
 from marketing_tracker.findings import Finding
 from marketing_tracker.merge import merge_trackers
-from marketing_tracker.sheetscan import CellError, SheetScan, _scan_part
+from marketing_tracker.sheetscan import SheetScan, _scan_part
 
 from .conftest import DATA, PLAN_618, run_cli
 
