@@ -28,7 +28,7 @@ import os
 import re
 import threading
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -45,6 +45,7 @@ _ERROR_MARK = b't="e"'
 _FAR = re.compile(rb' r *= *["\'](?:[A-Za-z]{3}|[L-Zl-z][A-Za-z]\d|[A-Za-z]{0,2}\d{6})')
 _SPACES = bytes.maketrans(b"\t\r\n", b"   ")
 _TAG = re.compile(rb"<(row|c)\b([^>]*?)(/?)>")
+_VALUED_CELL = re.compile(rb"<c\b([^>]*?)(?<!/)>")
 _REF = re.compile(rb'(?<![\w:])r\s*=\s*["\']([A-Za-z]*)(\d*)["\']')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _CELL_OPENINGS = (b"<c ", b"<c\t", b"<c\n", b"<c\r")
@@ -219,30 +220,57 @@ def _error_cell(cell: bytes) -> tuple[int, int, str] | None:
 
 
 def _measure(archive: zipfile.ZipFile, part: str, name: str) -> str | None:
-    """How far the values of a sheet reach, the way the parser places them; the refusal when too far."""
+    """How far the values of a sheet reach, the way the parser places them; the refusal when too far.
+
+    Only cells that hold something count (formatting alone, ``<c .../>``, costs the parser nothing), so a
+    million formatted rows are passed over by the pattern. A cell without an address is placed by
+    counting, which needs every row and cell tag: then the sheet is walked tag by tag.
+    """
+    last_row = last_column = 0
+    for data, cut in _pieces(archive, part):
+        for match in _VALUED_CELL.finditer(data, 0, cut):
+            ref = _REF.search(match.group(1))
+            if ref is None or not ref.group(1) or not ref.group(2):
+                return _measure_counting(archive, part, name)
+            last_row = max(last_row, int(ref.group(2)))
+            last_column = max(last_column, _column_number(ref.group(1).decode()))
+    return _too_far(name, last_row, last_column)
+
+
+def _measure_counting(archive: zipfile.ZipFile, part: str, name: str) -> str | None:
     last_row = last_column = row = column = 0
+    for data, cut in _pieces(archive, part):
+        for match in _TAG.finditer(data, 0, cut):
+            ref = _REF.search(match.group(2))
+            if match.group(1) == b"row":
+                row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+                column = 0
+                continue
+            if ref and ref.group(1):
+                column = _column_number(ref.group(1).decode())
+                row = int(ref.group(2)) if ref.group(2) else row
+            else:
+                column += 1
+            if not match.group(3):
+                last_row, last_column = max(last_row, row), max(last_column, column)
+    return _too_far(name, last_row, last_column)
+
+
+def _pieces(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[bytes, int]]:
+    """The part a megabyte at a time, each piece with the offset of its last ``<``: no tag is cut in two."""
     pending = b""
     with archive.open(part) as stream:
         while True:
             chunk = stream.read(_CHUNK)
             data = pending + chunk
-            cut = len(data) if not chunk else max(data.rfind(b"<"), 0)  # no tag is cut in two
-            for match in _TAG.finditer(data, 0, cut):
-                ref = _REF.search(match.group(2))
-                if match.group(1) == b"row":
-                    row = int(ref.group(2)) if ref and ref.group(2) else row + 1
-                    column = 0
-                    continue
-                if ref and ref.group(1):
-                    column = _column_number(ref.group(1).decode())
-                    row = int(ref.group(2)) if ref.group(2) else row
-                else:
-                    column += 1
-                if not match.group(3):  # <c .../> holds nothing: formatting alone costs the parser nothing
-                    last_row, last_column = max(last_row, row), max(last_column, column)
+            cut = len(data) if not chunk else max(data.rfind(b"<"), 0)
+            yield data, cut
             pending = data[cut:]
             if not chunk:
-                break
+                return
+
+
+def _too_far(name: str, last_row: int, last_column: int) -> str | None:
     if last_row * last_column > MAX_CELLS:
         return (f"sheet {name!r} has values as far as row {last_row}, column {last_column}; "
                 "delete the stray cells beyond the data and save again")

@@ -100,7 +100,7 @@ def test_a_macro_workbook_is_read_and_says_macros_were_ignored(hostile: Path) ->
 
 def test_formatting_to_the_edge_of_the_sheet_costs_nothing(hostile: Path) -> None:
     tracker = read_tracker(hostile / "formatting_only_extent.xlsx")
-    assert len(tracker.tables["tasks"].records) == 1  # the 100,000 formatted rows below are not data
+    assert len(tracker.tables["tasks"].records) == 1  # the million formatted rows below are not data
 
 
 def test_good_files_are_checked_when_bad_ones_are_given_too(hostile: Path) -> None:

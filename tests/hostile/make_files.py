@@ -211,7 +211,7 @@ def shared_strings_count(folder: Path) -> Path:
 
 
 def formatting_only_extent(folder: Path) -> Path:
-    """Two rows of data, then formatting down to row 100,000 and across 3,000 columns, as Excel keeps it."""
+    """Two rows of data, then formatting down to the last row (1,048,576) and across 3,000 columns, as Excel keeps it."""
     import xlsxwriter
 
     small = folder / "_small.xlsx"
@@ -223,8 +223,8 @@ def formatting_only_extent(folder: Path) -> Path:
     book.close()
     with zipfile.ZipFile(small) as archive:
         xml = archive.read("xl/worksheets/sheet1.xml").decode()
-    blank_rows = "".join(f'<row r="{r}"><c r="A{r}" s="1"/><c r="DKK{r}" s="1"/></row>' for r in range(3, 100_001))
-    xml = xml.replace('<dimension ref="A1:G2"/>', '<dimension ref="A1:DKK100000"/>')
+    blank_rows = "".join(f'<row r="{r}"><c r="A{r}" s="1"/><c r="DKK{r}" s="1"/></row>' for r in range(3, 1_048_577))
+    xml = xml.replace('<dimension ref="A1:G2"/>', '<dimension ref="A1:DKK1048576"/>')
     xml = xml.replace("</sheetData>", blank_rows + "</sheetData>")
     xml = xml.replace("<sheetData>", '<cols><col min="1" max="3001" width="9" style="1"/></cols><sheetData>', 1)
     return rewrite(small, folder / "formatting_only_extent.xlsx", {"xl/worksheets/sheet1.xml": xml.encode()})
