@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 #: The most cells a sheet's values may span (a 50,000-task tracker spans 5.6 million).
 MAX_CELLS = 30_000_000
@@ -299,7 +300,7 @@ def _scan_ods(path: Path) -> Scanner:
     scans: dict[str, SheetScan] = {}
     try:
         with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
-            sheet, row, col, last_row, last_col = "", -1, 0, 0, 0
+            sheet, row, col, last_row, last_col, cell_end = "", -1, 0, 0, 0, 0
             error_at: tuple[int, int] | None = None
             for event, element in iterparse(content, events=("start", "end")):
                 tag = element.tag
@@ -307,15 +308,13 @@ def _scan_ods(path: Path) -> Scanner:
                     sheet, row, last_row, last_col = element.get(table + "name", ""), -1, 0, 0
                     scans[sheet] = SheetScan()
                 elif event == "end" and tag == table + "table":
-                    if last_row * last_col > MAX_CELLS:
-                        scans[sheet].refusal = (f"sheet {sheet!r} has values as far as row {last_row}, column {last_col}; "
-                                                "delete the stray cells beyond the data and save again")
+                    scans[sheet].refusal = _too_far(sheet, last_row, last_col)
                     element.clear()
                 elif event == "start" and tag == table + "table-row":
                     row, col = row + 1, 0
                 elif event == "end" and tag == table + "table-row":
                     repeat = int(element.get(table + "number-rows-repeated", "1"))
-                    if repeat > 1 and _holds_value(element, office):
+                    if repeat > 1 and any(_holds_value(cell, office) for cell in element):
                         last_row = max(last_row, row + repeat)  # a repeated row of values reaches its last repeat
                     row += repeat - 1
                     element.clear()
@@ -325,10 +324,11 @@ def _scan_ods(path: Path) -> Scanner:
                     repeat = int(element.get(table + "number-columns-repeated", "1"))
                     if tag == table + "table-cell" and (rows > 1 or cols > 1):
                         merges.setdefault(sheet, []).append(((row, col), (row + rows - 1, col + cols - 1)))
-                    if element.get(office + "value-type") is not None:
-                        last_row, last_col = max(last_row, row + 1), max(last_col, col + repeat)
                     error_at = (row, col) if element.get(calcext + "value-type") == "error" else None
+                    cell_end = col + repeat
                     col += repeat
+                elif event == "end" and tag == table + "table-cell" and _holds_value(element, office):
+                    last_row, last_col = max(last_row, row + 1), max(last_col, cell_end)
                 elif event == "end" and tag == text_p and error_at is not None:
                     scans[sheet].errors.append((*error_at, (element.text or "#N/A").strip()))
                     error_at = None
@@ -338,8 +338,9 @@ def _scan_ods(path: Path) -> Scanner:
     return Scanner(_from_table(lambda: scans), merges, refusal)
 
 
-def _holds_value(row: object, office: str) -> bool:
-    return any(cell.get(office + "value-type") is not None for cell in row)  # type: ignore[attr-defined]
+def _holds_value(cell: Any, office: str) -> bool:
+    """A cell with a value type, or with text in it (the parser reads a paragraph without a type too)."""
+    return cell.get(office + "value-type") is not None or len(cell) > 0
 
 
 # --------------------------------------------------------------------------- xls

@@ -158,16 +158,17 @@ def no_dimension_far_row(folder: Path) -> Path:
     return rewrite(source, folder / "no_dimension_far_row.xlsx", {"xl/worksheets/sheet1.xml": xml.encode()})
 
 
-def ods_repeated_values(folder: Path) -> Path:
+def ods_repeated_values(folder: Path, typed: bool = True, name: str = "ods_repeated_values.ods") -> Path:
     """An OpenDocument sheet whose one value is repeated over a million rows and every column (a few bytes)."""
+    value_type = 'office:value-type="float" office:value="1" ' if typed else ""
     content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
                'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
                'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
                'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
                '<office:spreadsheet><table:table table:name="Tasks"><table:table-row><table:table-cell '
                'office:value-type="string"><text:p>Task ID</text:p></table:table-cell></table:table-row>'
-               '<table:table-row table:number-rows-repeated="1048575"><table:table-cell office:value-type="float" '
-               'office:value="1" table:number-columns-repeated="16384"><text:p>1</text:p></table:table-cell>'
+               f'<table:table-row table:number-rows-repeated="1048575"><table:table-cell {value_type}'
+               'table:number-columns-repeated="16384"><text:p>1</text:p></table:table-cell>'
                '</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>')
     manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
                 'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
@@ -175,7 +176,7 @@ def ods_repeated_values(folder: Path) -> Path:
                 'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
                 '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
                 '</manifest:manifest>')
-    path = folder / "ods_repeated_values.ods"
+    path = folder / name
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
@@ -210,6 +211,11 @@ def shared_strings_count(folder: Path) -> Path:
     return rewrite(source, folder / "shared_strings_count.xlsx", {"xl/sharedStrings.xml": xml.encode()})
 
 
+def ods_repeated_text(folder: Path) -> Path:
+    """The same with a paragraph and no value type, which the parser reads as text all the same."""
+    return ods_repeated_values(folder, typed=False, name="ods_repeated_text.ods")
+
+
 def formatting_only_extent(folder: Path) -> Path:
     """Two rows of data, then formatting down to the last row (1,048,576) and across 3,000 columns, as Excel keeps it."""
     import xlsxwriter
@@ -233,7 +239,7 @@ def formatting_only_extent(folder: Path) -> Path:
 MAKERS: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
     text_file, image_file, empty_file, truncated_zip, missing_workbook_part, malformed_sheet, corrupt_deflate, zip_bomb,
     entity_bomb,
-    encrypted, macro_workbook, stray_far_cell, forged_dimension, no_dimension_far_row, ods_repeated_values,
+    encrypted, macro_workbook, stray_far_cell, forged_dimension, no_dimension_far_row, ods_repeated_values, ods_repeated_text,
     unknown_encoding, unknown_encoding_far_cell, shared_strings_count, formatting_only_extent)}
 
 
