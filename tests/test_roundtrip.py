@@ -4,6 +4,7 @@ exactly one error, at that cell."""
 from __future__ import annotations
 
 import tempfile
+import warnings
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -93,3 +94,29 @@ def test_one_corrupted_cell_is_one_error_at_that_cell(case: tuple[Plan, list[dic
     errors = [f for f in write_and_check(plan, rows) if f.severity == "error"]
     cell = f"{xl_col_to_name(TASKS.index(column))}{FIRST_DATA_ROW + 1 + index}"
     assert [(f.code, f.cell) for f in errors] == [(code, cell)]
+
+
+ERROR_COLUMNS = ["name", "phase", "owner", "planned_start", "planned_end", "actual_start", "progress", "status",
+                 "budget_planned", "budget_actual", "risk"]
+
+
+@settings(settings.get_profile("roundtrip"))
+@given(filled_plans(), st.data())
+def test_one_cell_showing_an_error_is_one_cell_error_at_that_cell(case: tuple[Plan, list[dict[str, Any]]],
+                                                                  data: st.DataObject) -> None:
+    import openpyxl
+
+    plan, rows = case
+    index = data.draw(st.integers(0, len(rows) - 1))
+    column = data.draw(st.sampled_from(ERROR_COLUMNS))
+    shown = data.draw(st.sampled_from(["#REF!", "#N/A", "#DIV/0!", "#VALUE!", "#NAME?"]))
+    cell = f"{xl_col_to_name(TASKS.index(column))}{FIRST_DATA_ROW + 1 + index}"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_tracker(plan, Path(tmp) / "t.xlsx", records={"tasks": rows})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl drops Excel 2010 extensions it does not know; values stay
+            book = openpyxl.load_workbook(path)
+        book[TASKS.title.get(plan.campaign.locale)][cell] = shown  # openpyxl stores it as an error cell (t="e")
+        book.save(path)
+        errors = [f for f in validate(read_tracker(path), as_of=plan.campaign.start) if f.severity == "error"]
+    assert [(f.code, f.cell, f.value) for f in errors] == [("cell-error", cell, shown)]
