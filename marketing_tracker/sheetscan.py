@@ -38,12 +38,13 @@ from typing import Any
 MAX_CELLS = 30_000_000
 _CHUNK = 1 << 20
 _ERROR_MARK = b't="e"'
-#: A row or cell reference that could be far out: 3 column letters (column 703 and beyond), 2 letters
-#: from L on (column 313), or 6 digits (row 100,000 on, or a padded number). Anything nearer spans at
-#: most 312 x 99,999 cells; anything that matches is measured exactly (rare in trackers; then the cost
-#: is only time). The parser accepts either quote, any case, any whitespace before the name and around
-#: "=", so the pattern is matched on the text with tabs and line breaks turned into spaces.
-_FAR = re.compile(rb' r *= *["\'](?:[A-Za-z]{3}|[L-Zl-z][A-Za-z]\d|[A-Za-z]{0,2}\d{6})')
+#: A cell whose place needs a closer look: its address is far (3 column letters, i.e. column 703 on;
+#: 2 letters from L on, i.e. column 313 on; a row of 6 digits or more), missing (the parser then
+#: counts cells and rows, so a few megabytes of unaddressed cells can span billions) or not first.
+#: Any other cell lies within 312 x 99,999 cells. A match is measured exactly (rare in trackers; then
+#: the cost is only time). The parser accepts either quote, any case and spaces around "=", so the
+#: pattern does too, on text with tabs and line breaks turned into spaces.
+_ODD_CELL = re.compile(rb'<c(?:>| (?! *r *= *["\'](?:[A-Za-z]|[A-Ka-k][A-Za-z])\d{1,5}["\']))')
 _SPACES = bytes.maketrans(b"\t\r\n", b"   ")
 _TAG = re.compile(rb"<(row|c)\b([^>]*?)(/?)>")
 _VALUED_CELL = re.compile(rb"<c\b([^>]*?)(?<!/)>")
@@ -175,7 +176,7 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _scan_part(archive: zipfile.ZipFile, part: str, name: str, stop: threading.Event | None = None) -> SheetScan:
-    """Error cells and a cheap look for far references in one pass over the part, a chunk at a time."""
+    """Error cells and a cheap look for cells that could lie far out, in one pass over the part, a chunk at a time."""
     scan = SheetScan()
     far = False
     pending = b""
@@ -201,7 +202,7 @@ def _scan_part(archive: zipfile.ZipFile, part: str, name: str, stop: threading.E
                 position = data.find(_ERROR_MARK, position + 1, cut)
             if not far:
                 spaced = data.translate(_SPACES) if b"\n" in data or b"\t" in data or b"\r" in data else data
-                far = _FAR.search(spaced, 0, cut) is not None
+                far = _ODD_CELL.search(spaced, 0, cut) is not None
             pending = data[cut:]
             if final:
                 break

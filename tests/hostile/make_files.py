@@ -8,7 +8,6 @@ laughs part are made here rather than kept in the repository.
 
 from __future__ import annotations
 
-import io
 import re
 import sys
 import zipfile
@@ -158,6 +157,21 @@ def no_dimension_far_row(folder: Path) -> Path:
     return rewrite(source, folder / "no_dimension_far_row.xlsx", {"xl/worksheets/sheet1.xml": xml.encode()})
 
 
+def unaddressed_cells(folder: Path) -> Path:
+    """No cell has an address (the XML allows it): one row of 16,384 values, then 2,000 rows of one value each.
+
+    The parser places such cells by counting, so 300 KB of XML span 32 million cells.
+    """
+    source = stray_far_cell(folder)
+    with zipfile.ZipFile(source) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    start, end = xml.index("<sheetData>") + len("<sheetData>"), xml.index("</sheetData>")
+    rows = "<row>" + "<c><v>1</v></c>" * 16_384 + "</row>" + "<row><c><v>2</v></c></row>" * 2_000
+    xml = xml[:start] + rows + xml[end:]
+    xml = xml.replace('<dimension ref="A1:XFD1048576"/>', '<dimension ref="A1:A1"/>')
+    return rewrite(source, folder / "unaddressed_cells.xlsx", {"xl/worksheets/sheet1.xml": xml.encode()})
+
+
 def ods_repeated_values(folder: Path, typed: bool = True, name: str = "ods_repeated_values.ods") -> Path:
     """An OpenDocument sheet whose one value is repeated over a million rows and every column (a few bytes)."""
     value_type = 'office:value-type="float" office:value="1" ' if typed else ""
@@ -238,9 +252,9 @@ def formatting_only_extent(folder: Path) -> Path:
 
 MAKERS: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
     text_file, image_file, empty_file, truncated_zip, missing_workbook_part, malformed_sheet, corrupt_deflate, zip_bomb,
-    entity_bomb,
-    encrypted, macro_workbook, stray_far_cell, forged_dimension, no_dimension_far_row, ods_repeated_values, ods_repeated_text,
-    unknown_encoding, unknown_encoding_far_cell, shared_strings_count, formatting_only_extent)}
+    entity_bomb, encrypted, macro_workbook, stray_far_cell, forged_dimension, no_dimension_far_row, unaddressed_cells,
+    ods_repeated_values, ods_repeated_text, unknown_encoding, unknown_encoding_far_cell, shared_strings_count,
+    formatting_only_extent)}
 
 
 if __name__ == "__main__":
@@ -248,4 +262,3 @@ if __name__ == "__main__":
     out.mkdir(parents=True, exist_ok=True)
     for make in MAKERS.values():
         print(f"wrote {make(out)}")
-    _ = io
