@@ -37,6 +37,8 @@ from typing import Any
 #: The most cells a sheet's values may span (a 50,000-task tracker spans 5.6 million).
 MAX_CELLS = 30_000_000
 _CHUNK = 1 << 20
+_MAX_TAG = 4096  # how far before an error mark its cell's tag may begin
+_MAX_CELL = 1 << 20  # how long a cell, or a tag carried over to the next chunk, may be
 _ERROR_MARK = b't="e"'
 #: A cell whose place needs a closer look: its address is far (3 column letters, i.e. column 703 on;
 #: 2 letters from L on, i.e. column 313 on; a row of 6 digits or more), missing (the parser then
@@ -46,8 +48,8 @@ _ERROR_MARK = b't="e"'
 #: pattern does too, on text with tabs and line breaks turned into spaces.
 _ODD_CELL = re.compile(rb'<c(?:>| (?! *r *= *["\'](?:[A-Za-z]|[A-Ka-k][A-Za-z])\d{1,5}["\']))')
 _SPACES = bytes.maketrans(b"\t\r\n", b"   ")
-_TAG = re.compile(rb"<(row|c)\b([^>]*?)(/?)>")
-_VALUED_CELL = re.compile(rb"<c\b([^>]*?)(?<!/)>")
+_TAG = re.compile(rb"<(row|c)\b([^<>]*?)(/?)>")  # [^<>]: a broken tag stops at the next one (no quadratic scans)
+_VALUED_CELL = re.compile(rb"<c\b([^<>]*)(?<!/)>")
 _REF = re.compile(rb'(?<![\w:])r\s*=\s*["\']([A-Za-z]*)(\d*)["\']')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _CELL_OPENINGS = (b"<c ", b"<c\t", b"<c\n", b"<c\r")
@@ -176,7 +178,11 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _scan_part(archive: zipfile.ZipFile, part: str, name: str, stop: threading.Event | None = None) -> SheetScan:
-    """Error cells and a cheap look for cells that could lie far out, in one pass over the part, a chunk at a time."""
+    """Error cells and a cheap look for cells that could lie far out, in one pass over the part, a chunk at a time.
+
+    Every search is bounded (a tag of at most 4 KB, a cell of at most 1 MB: Excel's longest text and
+    formula are far shorter), so a hostile part costs time in proportion to its size, never its square.
+    """
     scan = SheetScan()
     far = False
     pending = b""
@@ -187,19 +193,24 @@ def _scan_part(archive: zipfile.ZipFile, part: str, name: str, stop: threading.E
             chunk = stream.read(_CHUNK)
             data = pending + chunk if pending else chunk
             final = not chunk
-            cut = len(data) if final else max(data.rfind(b"<"), 0)  # a tag cut in two waits for the next chunk
+            cut = _cut(data, final)
             position = data.find(_ERROR_MARK, 0, cut)
             while position != -1:
-                start = data.rfind(b"<", 0, position)
-                if start != -1 and data[start:start + 3] in _CELL_OPENINGS and b">" not in data[start:position]:
-                    end = data.find(b"</c>", position)
-                    if end == -1 and not final:
-                        cut = start  # the cell goes on in the next chunk
-                        break
-                    found = _error_cell(data[start:end if end != -1 else len(data)])
-                    if found is not None:
-                        scan.errors.append(found)
-                position = data.find(_ERROR_MARK, position + 1, cut)
+                start = data.rfind(b"<", max(position - _MAX_TAG, 0), position)
+                tag_end = data.find(b">", position, position + _MAX_TAG)
+                if (start == -1 or tag_end == -1 or data[start:start + 3] not in _CELL_OPENINGS
+                        or b">" in data[start:position]):
+                    position = data.find(_ERROR_MARK, position + 1, cut)  # not a cell's type: text, a broken tag
+                    continue
+                following = data.find(b"<c", tag_end)  # a cell ends before the next one begins
+                end = data.find(b"</c>", tag_end, following if following != -1 else len(data))
+                if end == -1 and following == -1 and not final and len(data) - start < _MAX_CELL:
+                    cut = start  # the cell goes on in the next chunk
+                    break
+                found = _error_cell(data[start:end if end != -1 else following if following != -1 else len(data)])
+                if found is not None:
+                    scan.errors.append(found)
+                position = data.find(_ERROR_MARK, tag_end, cut)
             if not far:
                 spaced = data.translate(_SPACES) if b"\n" in data or b"\t" in data or b"\r" in data else data
                 far = _ODD_CELL.search(spaced, 0, cut) is not None
@@ -209,6 +220,15 @@ def _scan_part(archive: zipfile.ZipFile, part: str, name: str, stop: threading.E
     if far:
         scan.refusal = _measure(archive, part, name)
     return scan
+
+
+def _cut(data: bytes, final: bool) -> int:
+    """Where to stop in this piece: before its last tag, which may go on in the next chunk, unless that
+    tag is already longer than any real one (then the piece is taken whole, so nothing piles up)."""
+    if final:
+        return len(data)
+    last = data.rfind(b"<", max(len(data) - _MAX_CELL, 0))
+    return last if last != -1 else len(data)
 
 
 def _error_cell(cell: bytes) -> tuple[int, int, str] | None:
@@ -259,13 +279,13 @@ def _measure_counting(archive: zipfile.ZipFile, part: str, name: str) -> str | N
 
 
 def _pieces(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[bytes, int]]:
-    """The part a megabyte at a time, each piece with the offset of its last ``<``: no tag is cut in two."""
+    """The part a megabyte at a time, each piece with where to stop in it (see :func:`_cut`)."""
     pending = b""
     with archive.open(part) as stream:
         while True:
             chunk = stream.read(_CHUNK)
             data = pending + chunk
-            cut = len(data) if not chunk else max(data.rfind(b"<"), 0)
+            cut = _cut(data, not chunk)
             yield data, cut
             pending = data[cut:]
             if not chunk:

@@ -73,7 +73,7 @@ def test_the_error_value_is_kept_as_the_person_left_it() -> None:
     assert "progress" not in m001.values  # no number was read
 
 
-def test_the_json_report_carries_the_error_text(tmp_path: Path) -> None:
+def test_the_json_report_carries_the_error_text() -> None:
     done = run_cli("validate", str(ERRORS.with_suffix(".xlsx")), "--format", "json", "--as-of", AS_OF.isoformat())
     assert done.returncode == 1
     report = json.loads(done.stdout)
@@ -136,3 +136,16 @@ def test_the_scan_measures_far_values_wherever_the_chunks_are_cut(tmp_path: Path
 
 def test_an_error_cell_without_an_address_is_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert scan(tmp_path, sheet_xml('<c t="e"><v>#N/A</v></c>'), 1 << 20, monkeypatch).errors == []
+
+
+@pytest.mark.parametrize(("body", "errors"), [
+    (b'<c r="A1" ' + b't="e"' * 200_000 + b">", 0),  # one endless tag made of type marks
+    (b'<c r="A1" t="e">' * 100_000, 100_000),  # cells that never close
+    (b"<c " * 300_000, 0),  # tags that never close
+    (b'<c r="A1" t="inlineStr"><is><t>' + b"x" * 3_000_000, 0),  # a text longer than any chunk
+])
+def test_a_pathological_part_is_scanned_to_its_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: bytes,
+                                                   errors: int) -> None:
+    """Every search in the scan is bounded, so these take time in proportion to their size, not its square."""
+    xml = b'<?xml version="1.0"?><worksheet><sheetData><row r="1">' + body
+    assert len(scan(tmp_path, xml, 1 << 20, monkeypatch).errors) == errors
