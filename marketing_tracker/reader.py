@@ -340,9 +340,15 @@ def _grid(source: _Source, name: str, handle: _Handle) -> list[list[Any]]:
         raise
     except Exception as exc:  # noqa: BLE001
         raise UnreadableFile(f"sheet {name!r} cannot be read ({_reason(exc)})") from None
+    # Merged ranges never overlap, so together they cover at most the grid; a file whose ranges
+    # cover more (thousands of copies of one huge range) would cost their sum: stop there.
+    budget = len(rows) * max((len(row) for row in rows), default=0)
     for (top, left), (bottom, right) in merged:
         if top >= len(rows) or left >= len(rows[top]):
             continue
+        budget -= (min(bottom, len(rows) - 1) - top + 1) * (min(right, len(rows[top]) - 1) - left + 1)
+        if budget < 0:
+            break
         value = rows[top][left]
         for r in range(top, min(bottom, len(rows) - 1) + 1):
             row = rows[r]

@@ -105,6 +105,11 @@ def test_formatting_to_the_edge_of_the_sheet_costs_nothing(hostile: Path) -> Non
     assert len(tracker.tables["tasks"].records) == 1  # the million formatted rows below are not data
 
 
+def test_overlapping_merged_ranges_cost_no_more_than_the_sheet(hostile: Path) -> None:
+    tracker = read_tracker(hostile / "overlapping_merges.xlsx")  # filling cost 20,000 times the sheet before
+    assert len(tracker.tables["tasks"].records) == 9
+
+
 def test_good_files_are_checked_when_bad_ones_are_given_too(hostile: Path) -> None:
     done = run_cli("validate", str(hostile / "zip_bomb.xlsx"), str(hostile / "_clean.xlsx"),
                    str(hostile / "empty.xlsx"), "--as-of", "2024-04-01")

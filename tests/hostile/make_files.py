@@ -172,6 +172,16 @@ def unaddressed_cells(folder: Path) -> Path:
     return rewrite(source, folder / "unaddressed_cells.xlsx", {"xl/worksheets/sheet1.xml": xml.encode()})
 
 
+def overlapping_merges(folder: Path) -> Path:
+    """The tasks sheet with 20,000 copies of one merged range over all of it (merged ranges never overlap)."""
+    source = tracker(folder)
+    with zipfile.ZipFile(source) as archive:
+        xml = archive.read("xl/worksheets/sheet3.xml").decode()
+    merges = '<mergeCells count="20000">' + '<mergeCell ref="A1:DH212"/>' * 20_000 + "</mergeCells>"
+    xml = xml.replace("</sheetData>", "</sheetData>" + merges, 1)
+    return rewrite(source, folder / "overlapping_merges.xlsx", {"xl/worksheets/sheet3.xml": xml.encode()})
+
+
 def ods_repeated_values(folder: Path, typed: bool = True, name: str = "ods_repeated_values.ods") -> Path:
     """An OpenDocument sheet whose one value is repeated over a million rows and every column (a few bytes)."""
     value_type = 'office:value-type="float" office:value="1" ' if typed else ""
@@ -253,7 +263,7 @@ def formatting_only_extent(folder: Path) -> Path:
 MAKERS: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
     text_file, image_file, empty_file, truncated_zip, missing_workbook_part, malformed_sheet, corrupt_deflate, zip_bomb,
     entity_bomb, encrypted, macro_workbook, stray_far_cell, forged_dimension, no_dimension_far_row, unaddressed_cells,
-    ods_repeated_values, ods_repeated_text, unknown_encoding, unknown_encoding_far_cell, shared_strings_count,
+    overlapping_merges, ods_repeated_values, ods_repeated_text, unknown_encoding, unknown_encoding_far_cell, shared_strings_count,
     formatting_only_extent)}
 
 
