@@ -205,6 +205,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _quiet_native_stderr() -> None:
+    """Keep the parser's own messages off the terminal; Python's stay.
+
+    A damaged .xls can make python-calamine panic: the reader turns that into one line, but Rust
+    first prints the panic to the process's standard error. Python's ``sys.stderr`` is moved to a
+    copy of that descriptor and the descriptor itself to /dev/null, so only native code is silenced.
+    Should the process abort all the same, faulthandler still says so on the real stderr.
+    ``MARKETING_TRACKER_DEBUG=1`` leaves everything as it is.
+    """
+    if os.environ.get("MARKETING_TRACKER_DEBUG"):
+        return
+    try:
+        kept = os.dup(2)
+        sys.stderr.flush()
+        sys.stderr = open(kept, "w", encoding=sys.stderr.encoding, errors=sys.stderr.errors,  # noqa: SIM115
+                          buffering=1, closefd=True)
+        silent = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(silent, 2)
+        os.close(silent)
+        import faulthandler
+
+        faulthandler.enable(file=sys.stderr)
+    except (OSError, ValueError, AttributeError):  # no stderr to speak of (a service, a closed descriptor)
+        return
+
+
 def run() -> None:
     """Console-script entry point.
 
@@ -212,6 +238,7 @@ def run() -> None:
     closed, and freeing a 50,000-task tracker object by object at interpreter exit cost a tenth of
     a second for nothing (measured with bench/bench_validate.py). Standard streams are flushed first.
     """
+    _quiet_native_stderr()
     code = main()
     try:
         sys.stdout.flush()

@@ -302,14 +302,22 @@ def _open(path: str | os.PathLike[str]) -> _Source:
         raise UnreadableFile(f"{location}: {scanner.refusal}")
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(os.fspath(location))
-    except Exception as exc:  # noqa: BLE001 - calamine raises several types; all mean "not readable"
+    except BaseException as exc:  # calamine raises several types; all mean "not readable"
         scanner.close()
+        if not _parser_failure(exc):
+            raise
         raise UnreadableFile(f"{location}: not a readable workbook ({_reason(exc)})") from None
     lazy = container.kind == "zip" and "content.xml" not in container.parts
     return _Source(workbook, scanner, container.has_macros, location if lazy else None)
 
 
-def _reason(exc: Exception) -> str:
+def _parser_failure(exc: BaseException) -> bool:
+    """Whether the parser gave up on the file: its own errors, or a Rust panic, which pyo3 raises as a
+    ``PanicException`` deriving from BaseException (found by fuzz_bytes.py on damaged .xls files)."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
+def _reason(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:200]
 
@@ -338,7 +346,9 @@ def _grid(source: _Source, name: str, handle: _Handle) -> list[list[Any]]:
             merged = source.merges(name, sheet)
     except UnreadableFile:
         raise
-    except Exception as exc:  # noqa: BLE001
+    except BaseException as exc:
+        if not _parser_failure(exc):
+            raise
         raise UnreadableFile(f"sheet {name!r} cannot be read ({_reason(exc)})") from None
     # Merged ranges never overlap, so together they cover at most the grid; a file whose ranges
     # cover more (thousands of copies of one huge range) would cost their sum: stop there.

@@ -93,7 +93,7 @@ class Scanner:
 def start_scan(path: Path, kind: str) -> Scanner:
     """Begin scanning the workbook at ``path`` (``kind`` as :func:`safety.inspect_container` found it)."""
     if kind == "ole":
-        return Scanner(_from_table(functools.cache(lambda: _xls_errors(path))))
+        return Scanner(_from_table(functools.cache(lambda: _xls_errors(path))), refusal=_xls_refusal(path))
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
@@ -365,6 +365,50 @@ def _holds_value(cell: Any, office: str) -> bool:
 
 
 # --------------------------------------------------------------------------- xls
+
+
+#: BIFF records that place a cell: row (2 bytes) and column (2 bytes) first; MULRK and MULBLANK end with
+#: their last column. The parser places every one of them, and reads columns beyond 255 when a
+#: damaged file has them (found by fuzz_bytes.py: a sheet of 65,536 x 65,536 cells, then an abort).
+_XLS_CELLS = {0x0006, 0x0406, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6, 0x0201, 0x00BD, 0x00BE}
+_XLS_MULTI = {0x00BD, 0x00BE}
+_XLS_BOF = 0x0809
+
+
+def _xls_refusal(path: Path) -> str | None:
+    """Why an .xls must not reach the parser: a sheet whose cells reach beyond :data:`MAX_CELLS`.
+
+    The parser reads every sheet of an .xls when it opens the file, so its cell records are walked
+    first (the container check has already walked the file's sector chains with xlrd).
+    """
+    try:
+        from xlrd.compdoc import CompDoc
+
+        with open(os.devnull, "w", encoding="utf-8") as quiet:
+            document = CompDoc(path.read_bytes(), logfile=quiet)
+            stream, base, size = document.locate_named_stream("Workbook")
+            if stream is None:
+                stream, base, size = document.locate_named_stream("Book")
+    except Exception:  # noqa: BLE001 - the container check has refused what xlrd cannot walk
+        return None
+    if stream is None:
+        return None
+    last_row, last_column, at, end = 0, 0, base, base + size
+    while at + 4 <= end:
+        kind, length = int.from_bytes(stream[at:at + 2], "little"), int.from_bytes(stream[at + 2:at + 4], "little")
+        body = stream[at + 4:at + 4 + length]
+        at += 4 + length
+        if kind == _XLS_BOF:
+            if last_row * last_column > MAX_CELLS:
+                break
+            last_row, last_column = 0, 0
+        elif kind in _XLS_CELLS and len(body) >= 4:
+            column = int.from_bytes(body[-2:], "little") if kind in _XLS_MULTI else int.from_bytes(body[2:4], "little")
+            last_row = max(last_row, int.from_bytes(body[0:2], "little") + 1)
+            last_column = max(last_column, column + 1)
+    if last_row * last_column > MAX_CELLS:
+        return f"the file is damaged (a sheet has cells as far as row {last_row}, column {last_column})"
+    return None
 
 
 def _xls_errors(path: Path) -> dict[str, SheetScan]:

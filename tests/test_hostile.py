@@ -43,6 +43,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("forged_dimension.xlsx", "has values as far as row 1048576, column 16384"),
         ("no_dimension_far_row.xlsx", "has values as far as row 1048576, column 16384"),
         ("unaddressed_cells.xlsx", "has values as far as row 2001, column 16384"),
+        ("xls_far_cell.xls", "the file is damaged (a sheet has cells as far as row 60001, column 60001)"),
+        ("xls_parser_panic.xls", "not a readable workbook (range end index"),
         ("ods_repeated_values.ods", "has values as far as row 1048576, column 16384"),
         ("ods_repeated_text.ods", "has values as far as row 1048576, column 16384"),
         ("unknown_encoding_far_cell.xlsx", "has values as far as row 1048576, column 16384"),

@@ -1,6 +1,6 @@
 """Byte-level fuzzing of the reader: mutated tracker bytes, for a fixed time budget (not part of the test run).
 
-    python tests/fuzz/fuzz_bytes.py [--seconds 120] [--seed 1] [--mode zip|xml] [--keep DIR]
+    python tests/fuzz/fuzz_bytes.py [--seconds 120] [--seed 1] [--mode zip|xml] [--start FILE] [--keep DIR]
 
 ``--mode zip`` (the default) flips, deletes, inserts or duplicates bytes of a generated
 tracker, inside the zip's compressed data and its headers alike; most such cases end at the
@@ -9,9 +9,11 @@ the workbook, shared strings, relationships, content types) and zips it again, s
 themselves meet the damage: bytes changed, attribute values replaced by awkward ones (far
 addresses, error and string cell types, huge or negative numbers), elements dropped or
 repeated, the part cut short. Each case runs `marketing-tracker validate` in a separate
-process, so that even a parser abort is seen. A case passes when the command
-exits 0, 1 or 2 (findings, or one line saying the file cannot be read); an internal error
-(exit 3), a signal or a traceback is a crash. Crashing inputs are kept for a regression test.
+process, so that even a parser abort is seen. ``--start`` mutates another workbook (the
+LibreOffice-made .xls and .ods fixtures, say). A case passes when the command exits 0, 1 or 2
+(findings, or one line saying the file cannot be read) and writes nothing to stderr; an
+internal error (exit 3), a signal, a traceback or a parser's panic message is a crash.
+Crashing inputs are kept for a regression test.
 """
 
 from __future__ import annotations
@@ -59,7 +61,8 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
 AWKWARD = ["", "-1", "0", "1", "99999999999", "XFD1048576", "A1048577", "XFE1", "A0", "AAAA1", "e", "s", "str",
            "inlineStr", "n", "b", "d", "1E+308", "NaN", "#REF!", "数据", "A1:XFD1048576", "rId999", "../../etc/passwd"]
 PART_WEIGHTS = {"xl/worksheets/": 6, "xl/workbook.xml": 2, "xl/sharedStrings.xml": 2, "_rels/": 1,
-                "[Content_Types].xml": 1, "xl/styles.xml": 1}
+                "[Content_Types].xml": 1, "xl/styles.xml": 1,
+                "content.xml": 6, "styles.xml": 1, "META-INF/manifest.xml": 1}  # .ods
 
 
 def mutate_part(xml: bytes, rng: random.Random) -> bytes:
@@ -103,21 +106,26 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--mode", choices=("zip", "xml"), default="zip", help="mutate the zip's bytes, or a part inside")
+    parser.add_argument("--start", type=Path, default=None,
+                        help="the workbook to mutate (.xlsx, .xls, .ods; default: a generated tracker)")
     parser.add_argument("--keep", type=Path, default=None, help="folder for crashing inputs")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with tempfile.TemporaryDirectory() as tmp:
-        clean = write_tracker(load_plan(sample_plan()), Path(tmp) / "clean.xlsx").read_bytes()
+        start = args.start or write_tracker(load_plan(sample_plan()), Path(tmp) / "clean.xlsx")
+        clean, suffix = start.read_bytes(), start.suffix
+        if args.mode == "xml" and not zipfile.is_zipfile(start):
+            parser.error("--mode xml needs a zipped workbook (.xlsx, .xlsm, .ods)")
         deadline = time.monotonic() + args.seconds
         cases, outcomes, crashes = 0, {0: 0, 1: 0, 2: 0}, []
         while time.monotonic() < deadline:
-            case = Path(tmp) / f"case{cases}.xlsx"
+            case = Path(tmp) / f"case{cases}{suffix}"
             case.write_bytes(mutate(clean, rng) if args.mode == "zip" else mutate_inside(clean, rng))
             done = subprocess.run([sys.executable, "-m", "marketing_tracker", "validate", str(case), "--as-of",
                                    "2024-06-01"], capture_output=True, text=True, env=env, timeout=120, check=False)
             cases += 1
-            if done.returncode in outcomes and "Traceback" not in done.stderr:
+            if done.returncode in outcomes and not done.stderr.strip():  # anything on stderr (a traceback, a panic) is a crash
                 outcomes[done.returncode] += 1
             else:
                 crashes.append((case, done.returncode, (done.stderr or done.stdout).strip().splitlines()[-1:]))

@@ -182,6 +182,29 @@ def overlapping_merges(folder: Path) -> Path:
     return rewrite(source, folder / "overlapping_merges.xlsx", {"xl/worksheets/sheet3.xml": xml.encode()})
 
 
+LIBREOFFICE_XLS = ROOT / "tests" / "data" / "filled" / "libreoffice_filled.xls"
+
+
+def xls_far_cell(folder: Path) -> Path:
+    """The LibreOffice .xls fixture with its first text cell moved to row 60,001, column 60,001 (a column an
+    .xls cannot have; the parser reads it all the same and asked for 3.6 billion cells, found by fuzz_bytes.py)."""
+    data = bytearray(LIBREOFFICE_XLS.read_bytes())
+    at = data.find(b"\xfd\x00\x0a\x00")  # a LABELSST record: row, column, format, string index
+    data[at + 4:at + 8] = (60_000).to_bytes(2, "little") * 2
+    path = folder / "xls_far_cell.xls"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def xls_parser_panic(folder: Path) -> Path:
+    """The LibreOffice .xls fixture with one byte changed, which makes the parser panic (found by fuzz_bytes.py)."""
+    data = bytearray(LIBREOFFICE_XLS.read_bytes())
+    data[34_435] = 0x16
+    path = folder / "xls_parser_panic.xls"
+    path.write_bytes(bytes(data))
+    return path
+
+
 def ods_repeated_values(folder: Path, typed: bool = True, name: str = "ods_repeated_values.ods") -> Path:
     """An OpenDocument sheet whose one value is repeated over a million rows and every column (a few bytes)."""
     value_type = 'office:value-type="float" office:value="1" ' if typed else ""
@@ -263,8 +286,8 @@ def formatting_only_extent(folder: Path) -> Path:
 MAKERS: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
     text_file, image_file, empty_file, truncated_zip, missing_workbook_part, malformed_sheet, corrupt_deflate, zip_bomb,
     entity_bomb, encrypted, macro_workbook, stray_far_cell, forged_dimension, no_dimension_far_row, unaddressed_cells,
-    overlapping_merges, ods_repeated_values, ods_repeated_text, unknown_encoding, unknown_encoding_far_cell, shared_strings_count,
-    formatting_only_extent)}
+    overlapping_merges, xls_far_cell, xls_parser_panic, ods_repeated_values, ods_repeated_text, unknown_encoding,
+    unknown_encoding_far_cell, shared_strings_count, formatting_only_extent)}
 
 
 if __name__ == "__main__":
