@@ -373,10 +373,11 @@ def _holds_value(cell: Any, office: str) -> bool:
 _XLS_CELLS = {0x0006, 0x0406, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6, 0x0201, 0x00BD, 0x00BE}
 _XLS_MULTI = {0x00BD, 0x00BE}
 _XLS_BOF = 0x0809
+_XLS_FILEPASS = 0x002F
 
 
 def _xls_refusal(path: Path) -> str | None:
-    """Why an .xls must not reach the parser: a sheet whose cells reach beyond :data:`MAX_CELLS`.
+    """Why an .xls must not reach the parser: it is encrypted, or a sheet's cells reach beyond :data:`MAX_CELLS`.
 
     The parser reads every sheet of an .xls when it opens the file, so its cell records are walked
     first (the container check has already walked the file's sector chains with xlrd).
@@ -398,6 +399,8 @@ def _xls_refusal(path: Path) -> str | None:
         kind, length = int.from_bytes(stream[at:at + 2], "little"), int.from_bytes(stream[at + 2:at + 4], "little")
         body = stream[at + 4:at + 4 + length]
         at += 4 + length
+        if kind == _XLS_FILEPASS:  # the records after it are encrypted: nothing more can be read from them
+            return "the workbook is encrypted with a password; save it without a password and try again"
         if kind == _XLS_BOF:
             if last_row * last_column > MAX_CELLS:
                 break

@@ -77,8 +77,9 @@ def test_a_far_value_is_refused_however_its_address_is_spelled(hostile: Path, tm
     assert "has values as far as row 1048576, column 16384" in done.stdout
 
 
-def test_an_ods_saved_with_a_password_in_libreoffice_is_refused_with_the_reason() -> None:
-    done = run_cli("validate", str(DATA / "encrypted" / "libreoffice_encrypted.ods"))
+@pytest.mark.parametrize("suffix", [".ods", ".xls"])
+def test_a_workbook_saved_with_a_password_in_libreoffice_is_refused_with_the_reason(suffix: str) -> None:
+    done = run_cli("validate", str((DATA / "encrypted" / "libreoffice_encrypted").with_suffix(suffix)))
     assert done.returncode == 2
     assert done.stdout.strip().endswith(
         "cannot be read: the workbook is encrypted with a password; save it without a password and try again")

@@ -13,7 +13,7 @@ A second copy (libreoffice_errors.*) holds cells that show spreadsheet errors, t
 formulas that fail the way real ones do (a division by zero, a lookup that finds nothing),
 in input cells, in one of the template's computed cells and in the RACI matrix;
 tests/test_cell_errors.py expects a finding at each. A third, the blank tracker saved with a
-password as .ods (tests/data/encrypted/), must be refused with the reason.
+password as .ods and .xls (tests/data/encrypted/), must be refused with the reason.
 """
 
 from __future__ import annotations
@@ -108,13 +108,14 @@ def errors_job(tracker: Path, out: Path) -> dict[str, object]:
 def encrypted_job(tracker: Path) -> dict[str, object]:
     """The blank tracker saved with a password, as LibreOffice's "Save with password" does.
 
-    Only as .ods: through UNO, LibreOffice writes an .xlsx given a password unencrypted. The
+    As .ods and .xls: through UNO, LibreOffice writes an .xlsx given a password unencrypted. The
     encrypted .xlsx of tests/hostile is made the way Excel encrypts (msoffcrypto-tool).
     """
     folder = OUT.parent / "encrypted"
     folder.mkdir(parents=True, exist_ok=True)
     return {"input": str(tracker),
-            "save": [{"path": str(folder / "libreoffice_encrypted.ods"), "filter": "calc8", "password": "secret"}]}
+            "save": [{"path": str(folder / "libreoffice_encrypted.ods"), "filter": "calc8", "password": "secret"},
+                     {"path": str(folder / "libreoffice_encrypted.xls"), "filter": "MS Excel 97", "password": "secret"}]}
 
 
 def main() -> None:
