@@ -307,7 +307,7 @@ def _open(path: str | os.PathLike[str]) -> _Source:
         if not _parser_failure(exc):
             raise
         raise UnreadableFile(f"{location}: not a readable workbook ({_reason(exc)})") from None
-    lazy = container.kind == "zip" and "content.xml" not in container.parts
+    lazy = container.kind == "xlsx"  # the parser reads an .xlsx sheet when asked, .xls and .ods whole on open
     return _Source(workbook, scanner, container.has_macros, location if lazy else None)
 
 

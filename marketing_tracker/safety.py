@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import TrackerError
@@ -39,9 +39,8 @@ class UnreadableFile(TrackerError, ValueError):
 class Container:
     """What the file is, from the outside."""
 
-    kind: str  # "zip" (xlsx, xlsm, ods) or "ole" (xls)
+    kind: str  # "xlsx" (also .xlsm), "ods" or "xls": the one place the format is told, for every reader after
     has_macros: bool = False
-    parts: list[str] = field(default_factory=list)
 
 
 def inspect_container(path: Path) -> Container:
@@ -73,7 +72,7 @@ def _inspect_ole(path: Path) -> Container:
     if _ENCRYPTED in directory:
         raise UnreadableFile(_ENCRYPTED_MESSAGE.format(path=path))
     _check_compound_document(path)
-    return Container("ole")
+    return Container("xls")
 
 
 def _check_compound_document(path: Path) -> None:
@@ -120,7 +119,7 @@ def _inspect_zip(path: Path) -> Container:
         for entry in entries:
             if entry.filename.endswith((".xml", ".rels")):
                 _check_part_start(path, archive, entry)
-        return Container("zip", has_macros=any(n.lower().endswith("vbaproject.bin") for n in names), parts=names)
+        return Container("ods" if is_ods else "xlsx", has_macros=any(n.lower().endswith("vbaproject.bin") for n in names))
 
 
 def _check_part_start(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:

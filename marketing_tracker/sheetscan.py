@@ -91,17 +91,10 @@ class Scanner:
 
 
 def start_scan(path: Path, kind: str) -> Scanner:
-    """Begin scanning the workbook at ``path`` (``kind`` as :func:`safety.inspect_container` found it)."""
-    if kind == "ole":
+    """Begin scanning the workbook at ``path``; ``kind`` ("xlsx", "ods", "xls") as :func:`safety.inspect_container` found it."""
+    if kind == "xls":
         return Scanner(_from_table(functools.cache(lambda: _xls_errors(path))), refusal=_xls_refusal(path))
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return Scanner(lambda _name: SheetScan())
-    if "content.xml" in names:
-        return _scan_ods(path)
-    return _scan_xlsx(path)
+    return _scan_ods(path) if kind == "ods" else _scan_xlsx(path)
 
 
 def _from_table(table: Callable[[], dict[str, SheetScan]]) -> Callable[[str], SheetScan]:
