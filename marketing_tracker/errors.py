@@ -39,3 +39,9 @@ class PlanError(TrackerError, ValueError):
 
 class OutputError(TrackerError, OSError):
     """An output file could not be written (and nothing half-written was left)."""
+
+
+def first_line(exc: BaseException) -> str:
+    """What a parser said when it gave up, as one line fit for a message (its type when it said nothing)."""
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:200]

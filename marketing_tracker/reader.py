@@ -29,6 +29,7 @@ from typing import Any
 
 from .coerce import CLEAN_TYPES, coercer_for, is_blank, make_date
 from .coerce import text as coerce_text
+from .errors import first_line
 from .findings import Finding
 from .safety import UnreadableFile, inspect_container
 from .schema import (
@@ -306,7 +307,7 @@ def _open(path: str | os.PathLike[str]) -> _Source:
         scanner.close()
         if not _parser_failure(exc):
             raise
-        raise UnreadableFile(f"{location}: not a readable workbook ({_reason(exc)})") from None
+        raise UnreadableFile(f"{location}: not a readable workbook ({first_line(exc)})") from None
     lazy = container.kind == "xlsx"  # the parser reads an .xlsx sheet when asked, .xls and .ods whole on open
     return _Source(workbook, scanner, container.has_macros, location if lazy else None)
 
@@ -315,11 +316,6 @@ def _parser_failure(exc: BaseException) -> bool:
     """Whether the parser gave up on the file: its own errors, or a Rust panic, which pyo3 raises as a
     ``PanicException`` deriving from BaseException (found by fuzz_bytes.py on damaged .xls files)."""
     return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:200]
 
 
 @dataclass
@@ -349,7 +345,7 @@ def _grid(source: _Source, name: str, handle: _Handle) -> list[list[Any]]:
     except BaseException as exc:
         if not _parser_failure(exc):
             raise
-        raise UnreadableFile(f"sheet {name!r} cannot be read ({_reason(exc)})") from None
+        raise UnreadableFile(f"sheet {name!r} cannot be read ({first_line(exc)})") from None
     # Merged ranges never overlap, so together they cover at most the grid; a file whose ranges
     # cover more (thousands of copies of one huge range) would cost their sum: stop there.
     budget = len(rows) * max((len(row) for row in rows), default=0)

@@ -71,25 +71,7 @@ def _inspect_ole(path: Path) -> Container:
         directory = handle.read(4 * 1024 * 1024)
     if _ENCRYPTED in directory:
         raise UnreadableFile(_ENCRYPTED_MESSAGE.format(path=path))
-    _check_compound_document(path)
     return Container("xls")
-
-
-def _check_compound_document(path: Path) -> None:
-    """Walk the sector chains of an .xls before the parser does: python-calamine follows a chain that
-    loops back on itself until memory runs out (found by fuzz_bytes.py on a damaged .xls), while xlrd's
-    reader of the same structure notices every sector used twice."""
-    import os
-
-    from xlrd.compdoc import CompDoc
-
-    try:
-        with open(os.devnull, "w", encoding="utf-8") as quiet:
-            document = CompDoc(path.read_bytes(), logfile=quiet)
-            if document.locate_named_stream("Workbook")[0] is None and document.locate_named_stream("Book")[0] is None:
-                raise ValueError("it holds no workbook")
-    except Exception as exc:  # noqa: BLE001 - xlrd says what is broken in several exception types
-        raise UnreadableFile(f"{path}: the file is damaged ({_first_line(exc)})") from None
 
 
 def _inspect_zip(path: Path) -> Container:
@@ -142,8 +124,3 @@ def _unpack(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, size: 
             return part.read(size)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:  # zlib.error: found by fuzz_bytes.py
         raise UnreadableFile(f"{path}: the file is damaged ({entry.filename} cannot be unpacked: {exc})") from None
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return (text.splitlines()[0] if text else type(exc).__name__)[:200]

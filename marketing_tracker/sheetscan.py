@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .errors import first_line
+
 #: The most cells a sheet's values may span (a 50,000-task tracker spans 5.6 million).
 MAX_CELLS = 30_000_000
 _CHUNK = 1 << 20
@@ -370,10 +372,13 @@ _XLS_FILEPASS = 0x002F
 
 
 def _xls_refusal(path: Path) -> str | None:
-    """Why an .xls must not reach the parser: it is encrypted, or a sheet's cells reach beyond :data:`MAX_CELLS`.
+    """Why an .xls must not reach the parser: it is damaged, encrypted, or a sheet's cells reach beyond
+    :data:`MAX_CELLS`.
 
-    The parser reads every sheet of an .xls when it opens the file, so its cell records are walked
-    first (the container check has already walked the file's sector chains with xlrd).
+    The parser reads every sheet of an .xls when it opens the file, so the file is walked first:
+    its sector chains with xlrd's reader of the compound document (python-calamine follows a chain
+    that loops back on itself until memory runs out, found by fuzz_bytes.py; xlrd notices every
+    sector used twice), then the workbook stream's records.
     """
     try:
         from xlrd.compdoc import CompDoc
@@ -383,10 +388,10 @@ def _xls_refusal(path: Path) -> str | None:
             stream, base, size = document.locate_named_stream("Workbook")
             if stream is None:
                 stream, base, size = document.locate_named_stream("Book")
-    except Exception:  # noqa: BLE001 - the container check has refused what xlrd cannot walk
-        return None
+    except Exception as exc:  # noqa: BLE001 - xlrd says what is broken in several exception types
+        return f"the file is damaged ({first_line(exc)})"
     if stream is None:
-        return None
+        return "the file is damaged (it holds no workbook)"
     last_row, last_column, at, end = 0, 0, base, base + size
     while at + 4 <= end:
         kind, length = int.from_bytes(stream[at:at + 2], "little"), int.from_bytes(stream[at + 2:at + 4], "little")
