@@ -26,12 +26,14 @@ _EXPORTS = {
     "Task": "plan", "load_plan": "plan", "plan_from_dict": "plan",
     "Tracker": "reader", "UnreadableFile": "safety", "read_tracker": "reader", "CellError": "sheetscan",
     "validate": "validate",
+    "read_trackers": "frames", "with_labels": "frames",
     "write_tracker": "writer",
 }
 
 if TYPE_CHECKING:
     from .errors import OutputError, PlanError, Problem, TrackerError
     from .findings import CODES, Finding
+    from .frames import read_trackers, with_labels
     from .plan import Campaign, Kpi, Milestone, Person, Phase, Plan, Task, load_plan, plan_from_dict
     from .reader import Tracker, read_tracker
     from .safety import UnreadableFile
@@ -52,5 +54,5 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "CODES", "Campaign", "CellError", "Finding", "Kpi", "Milestone", "OutputError", "Person", "Phase", "Plan",
     "PlanError", "Problem", "Task", "Tracker", "TrackerError", "UnreadableFile", "__version__", "load_plan",
-    "plan_from_dict", "read_tracker", "validate", "write_tracker",
+    "plan_from_dict", "read_tracker", "read_trackers", "validate", "with_labels", "write_tracker",
 ]

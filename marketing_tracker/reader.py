@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .coerce import CLEAN_TYPES, coercer_for, is_blank, make_date
 from .coerce import text as coerce_text
@@ -50,6 +50,9 @@ from .schema import (
     Text,
 )
 from .sheetscan import MAX_CELLS, CellError, Scanner, start_scan
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 HEADER_SEARCH_ROWS = 15
 
@@ -132,6 +135,18 @@ class Tracker:
     def records(self, key: str) -> list[Record]:
         table = self.tables.get(key)
         return table.records if table else []
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """One table as a pandas DataFrame: typed columns, keys as categories (:func:`marketing_tracker.frames.tracker_frame`)."""
+        from .frames import tracker_frame
+
+        return tracker_frame(self, name)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Every table as a pandas DataFrame, by table key (tasks, milestones, kpis, kpi_log, issues, raci)."""
+        from .frames import tracker_frames
+
+        return tracker_frames(self)
 
 
 def _normalise_header(text: Any) -> str:

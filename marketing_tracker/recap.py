@@ -54,6 +54,21 @@ class Recap:
         """JSON-ready: dates as ISO text."""
         return _jsonable(asdict(self))  # type: ignore[no-any-return]
 
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The recap's tables as DataFrames, one row per item of the JSON's lists, dates as datetime64.
+
+        Names: phases, owners, departments, delays, delay_causes, pushed, kpis, tasks, milestones, issues,
+        budget_phases, budget_tasks, findings (code, count).
+        """
+        tables: dict[str, list[dict[str, Any]]] = {
+            "phases": self.phases, "owners": self.owners, "departments": self.departments, "delays": self.delays,
+            "delay_causes": self.delay_causes, "pushed": self.pushed, "kpis": self.kpis, "tasks": self.tasks,
+            "milestones": self.milestones.get("items", []), "issues": self.issues.get("items", []),
+            "budget_phases": self.budget.get("by_phase", []), "budget_tasks": self.budget.get("by_task", []),
+            "findings": [{"code": code, "count": count} for code, count in self.findings.items()],
+        }
+        return {name: _frame(rows) for name, rows in tables.items()}
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
@@ -65,6 +80,15 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, float) and value != value:  # NaN
         return None
     return value
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    for column in frame.columns:
+        present = frame[column].dropna()
+        if len(present) and all(isinstance(v, date) for v in present):
+            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    return frame
 
 
 def _rate(part: float, whole: float) -> float:
