@@ -20,11 +20,13 @@ import os
 import warnings
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from .errors import TrackerError
 from .fileio import atomic_output
 from .findings import Finding, sort_findings
-from .schema import Locale, Text
+from .printing import Page, set_up_openpyxl
+from .schema import META_SHEET, Locale, Text
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
 FINDINGS_TITLE = Text("检查结果", "Findings")
@@ -88,6 +90,9 @@ def annotate(source: str | os.PathLike[str], findings: list[Finding], target: st
     for letter, width in zip("ABCDE", (8, 22, 18, 8, 100), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
+    campaign = _campaign_name(book)
+    set_up_openpyxl(sheet, Page(campaign, title, locale, area=(0, 0, max(len(findings), 1), len(HEADERS) - 1),
+                                repeat_rows=(0, 0)))
     book.active = 0
     for ws in book.worksheets[1:]:
         ws.sheet_view.tabSelected = False
@@ -95,3 +100,13 @@ def annotate(source: str | os.PathLike[str], findings: list[Finding], target: st
     with atomic_output(target, inputs=(src,)) as staged:
         book.save(staged)
     return Path(target)
+
+
+def _campaign_name(book: Any) -> str:
+    """The campaign's name as the identity sheet records it (a tracker of ours), for the page header."""
+    if META_SHEET not in book.sheetnames:
+        return ""
+    for key, value, *_rest in book[META_SHEET].iter_rows(max_col=2, values_only=True):
+        if key == "campaign":
+            return str(value or "")
+    return ""

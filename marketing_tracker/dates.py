@@ -18,6 +18,11 @@ _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９／．－", "0123456789/.-")
 
 
+def to_serial(day: date) -> int:
+    """The number a spreadsheet stores for a date (for a chart's axis bounds, where no date cell is)."""
+    return (day - _EXCEL_EPOCH).days
+
+
 def from_serial(serial: float) -> date:
     """The date an Excel serial number stands for (the time of day is dropped)."""
     return _EXCEL_EPOCH + timedelta(days=int(serial))

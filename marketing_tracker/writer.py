@@ -27,6 +27,7 @@ from xlsxwriter.worksheet import Worksheet
 from . import __version__
 from .fileio import atomic_output, gc_paused
 from .plan import Plan
+from .printing import FIT_SHARE, Page, column_points, fit_scale, printable_points, set_up
 from .schema import (
     COMPUTED_FILL,
     DATE_WINDOW_DAYS,
@@ -83,6 +84,8 @@ PROTECT_OPTIONS = {
     "sort": True, "autofilter": True, "format_columns": True, "format_rows": True,
     "select_locked_cells": True, "select_unlocked_cells": True,
 }
+#: The width of one Gantt column, in characters: a day, or a week for long campaigns.
+GANTT_DAY_WIDTH, GANTT_WEEK_WIDTH = 2.6, 4.5
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)(?::([A-Za-z_]+))?\}")
 
 
@@ -130,6 +133,7 @@ class _Table:
     last_row: int
     title: str
     letters: dict[str, str] = field(default_factory=dict)
+    rows_in_use: int = 0  # the rows filled when written: what prints
 
     def __post_init__(self) -> None:
         self.letters = {c.key: xl_col_to_name(i) for i, c in enumerate(self.columns)}
@@ -292,12 +296,9 @@ class _TrackerWriter:
         ws.autofilter(HEADER_ROW, 0, table.last_row, last_col)
         ws.freeze_panes(FIRST_DATA_ROW, sheet.freeze_columns)
         ws.protect(self.password, PROTECT_OPTIONS)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(HEADER_ROW)
-        ws.print_area(0, 0, table.last_row, last_col)
-        ws.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.5)
+        table.rows_in_use = len(records)
+        if sheet.key != "tasks":  # the tasks sheet prints with its Gantt strip (_gantt)
+            set_up(ws, self._page(table, last_col))
 
     def _cell_format(self, column: Column) -> Any:
         if column.computed:
@@ -414,6 +415,12 @@ class _TrackerWriter:
 
     # ------------------------------------------------------------------ sheets
 
+    def _page(self, table: _Table, last_col: int, **options: Any) -> Page:
+        """A table sheet prints its title, notes, header and the rows in use, never the spare rows."""
+        last_row = max(HEADER_ROW, table.first_row + table.rows_in_use - 1)
+        return Page(self.plan.campaign.name, table.title, self.locale, area=(0, 0, last_row, last_col),
+                             repeat_rows=(HEADER_ROW, HEADER_ROW), **options)
+
     def _tasks(self, ws: _Sheet) -> None:
         table = self.tables["tasks"]
         records = []
@@ -455,7 +462,7 @@ class _TrackerWriter:
         first_col = len(table.columns) + 1
         last_col = first_col + len(columns) - 1
         ws.set_column(first_col - 1, first_col - 1, 2, self.fmt(locked=True))
-        ws.set_column(first_col, last_col, 4.5 if weekly else 2.6, self.fmt(locked=True))
+        ws.set_column(first_col, last_col, GANTT_WEEK_WIDTH if weekly else GANTT_DAY_WIDTH, self.fmt(locked=True))
         header = self.fmt(num_format="m/d" if weekly else "d", font_size=8, align="center", bg_color=HEADER_FILL,
                           border=1, rotation=90 if weekly else 0)
         month = self.fmt(bold=True, font_size=9, font_color=TITLE_FONT)
@@ -497,6 +504,23 @@ class _TrackerWriter:
         ws.conditional_format(HEADER_ROW, first_col, HEADER_ROW, last_col, {
             "type": "formula", "criteria": f"={rules['today']}",
             "format": self.fmt(bg_color=dict((k, c) for k, c, _ in GANTT_LEGEND)["today"], bold=True)})
+        self._print_tasks(ws, table, first_col, columns, weekly)
+
+    def _print_tasks(self, ws: _Sheet, table: _Table, first_col: int, columns: list[date], weekly: bool) -> None:
+        """The table on one page width, then the Gantt strip on pages of whole weeks, the task ID and name repeated."""
+        widths = [c.width for c in table.columns]
+        scale = fit_scale(widths, landscape=True)
+        page_width = printable_points(True)[0] * FIT_SHARE * 100 / scale
+        repeated = table.col("name")
+        room = page_width - sum(column_points(w) for w in widths[: repeated + 1])
+        per_page = max(1, int(room // column_points(GANTT_WEEK_WIDTH if weekly else GANTT_DAY_WIDTH)))
+        if not weekly:
+            per_page = max(7, per_page - per_page % 7)
+        breaks = [first_col - 1] + [first_col + i for i in range(per_page, len(columns), per_page)]
+        page = self._page(table, first_col + len(columns) - 1, scale=scale, column_breaks=breaks,
+                          repeat_columns=(0, repeated))
+        page.repeat_rows = (TITLE_ROW, HEADER_ROW)  # the months, the milestone flags and the days on every page
+        set_up(ws, page)
 
     def _milestones(self, ws: _Sheet) -> None:
         table = self.tables["milestones"]
@@ -575,6 +599,7 @@ class _TrackerWriter:
             self.book.define_name(f"mt_list_{key}", f"={_quote(title)}!${letter}${FIRST_DATA_ROW + 1}:"
                                                     f"${letter}${FIRST_DATA_ROW + len(items)}")
         ws.protect(self.password, PROTECT_OPTIONS)
+        ws.hide()  # the dropdowns' source: a helper, not a page anyone reads or prints
 
     def _info(self, ws: _Sheet) -> None:
         c, plan = self.plan.campaign, self.plan
@@ -648,9 +673,7 @@ class _TrackerWriter:
                 ws.write_blank(row, col, None, text_in)
             row += 1
         ws.protect(self.password, PROTECT_OPTIONS)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
+        set_up(ws, Page(c.name, self.t(INFO_TITLE), self.locale, area=(0, 0, row - 1, 2), one_page=True))
 
     def _info_block(self, ws: _Sheet, row: int, title: Text, headings: tuple[Text, ...], section: Any, label: Any) -> int:
         """A titled block with a header row on the info sheet; returns the first data row."""
@@ -704,8 +727,7 @@ class _TrackerWriter:
             ws.write_string(row, 2, self.t(sheet.help) if sheet else "", wrap)
             row += 1
         ws.protect(self.password, PROTECT_OPTIONS)
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
+        set_up(ws, Page(c.name, self.t(GUIDE_TITLE), self.locale, landscape=False, one_page=True))
 
     def _meta(self, ws: _Sheet) -> None:
         c, tasks = self.plan.campaign, self.tables["tasks"]
