@@ -173,7 +173,7 @@ def test_the_recap_prints_with_every_chart_whole_and_every_figure_formatted(
         libreoffice: LibreOffice, tmp_path: Path, locale: Locale) -> None:
     plan = load_plan(PLAN_618)
     filled = write_tracker(plan, tmp_path / "filled.xlsx", locale=locale, records=sample_records(plan))
-    (xlsx,), figures = run_recap([filled], xlsx=tmp_path / "recap.xlsx", as_of=SAMPLE_AS_OF)
+    (xlsx,), _figures = run_recap([filled], xlsx=tmp_path / "recap.xlsx", as_of=SAMPLE_AS_OF)
     texts = pages(libreoffice, xlsx)
     check_pages(texts)
     assert not any("1136.36" in t or "6721311" in t for t in texts)  # unformatted figures
