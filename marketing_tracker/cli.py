@@ -114,7 +114,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .report_text import CheckedFile, check_files, render_json, render_text
+    from .report_text import CheckedFile, check_files, render_json, render_text, render_unreadable
 
     show_progress = args.format == "text" and len(args.files) > 1 and sys.stderr.isatty()
     results: list[CheckedFile] = check_files(args.files, as_of=args.as_of, lang=args.lang, progress=show_progress)
@@ -122,6 +122,8 @@ def _validate(args: argparse.Namespace) -> int:
         print(render_json(results, lang=args.lang))
     else:
         print(render_text(results, lang=args.lang, verbose=args.verbose), end="")
+        for line in render_unreadable(results, lang=args.lang):
+            print(f"{PROG}: error: {line}", file=sys.stderr)
     return max(result.exit_code for result in results)
 
 
