@@ -193,6 +193,27 @@ Kind = Literal["text", "id", "date", "percent", "money", "number", "choice", "pe
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What a column's cells may hold: a number's bounds, a text's length (None: no limit)."""
+
+    minimum: float | None = None
+    maximum: float | None = None
+    max_length: int | None = None
+
+
+#: The limits a column of each kind has unless it declares its own. They feed both the
+#: workbook's data validation (writer) and the one rule that checks a pasted value (validate).
+KIND_LIMITS: dict[str, Limits] = {
+    "id": Limits(max_length=20),
+    "text": Limits(max_length=500),
+    "ids": Limits(max_length=500),
+    "percent": Limits(0, 100),
+    "money": Limits(0),
+    "number": Limits(-1e15, 1e15),
+}
+
+
+@dataclass(frozen=True)
 class Column:
     """One column of a table sheet.
 
@@ -212,12 +233,22 @@ class Column:
     formula: str | None = None
     unique: bool = False
     after: str | None = None  # for dates: not before this column on the same row
-    max_length: int = 500
+    max_length: int | None = None  # None: the kind's (KIND_LIMITS)
     num_format: str | None = None  # for computed columns; input kinds have their own
+    minimum: float | None = None  # None: the kind's
+    maximum: float | None = None
 
     @property
     def computed(self) -> bool:
         return self.formula is not None
+
+    @property
+    def limits(self) -> Limits:
+        """This column's bounds and length: its own where declared, else its kind's."""
+        kind = KIND_LIMITS.get(self.kind, Limits())
+        return Limits(kind.minimum if self.minimum is None else self.minimum,
+                      kind.maximum if self.maximum is None else self.maximum,
+                      kind.max_length if self.max_length is None else self.max_length)
 
 
 @dataclass(frozen=True)
@@ -491,7 +522,7 @@ NUMBER_FORMATS: dict[str, str] = {"date": "yyyy-mm-dd", "percent": "0", "money":
 #: Excel's data-validation messages, by column kind: (title, text). ``{label}`` is the column.
 VALIDATION_ERRORS: dict[str, tuple[Text, Text]] = {
     "id": (Text("编号重复", "Duplicate ID"),
-           Text("「{label}」必须唯一且不超过20个字符，请换一个编号。", "{label} must be unique and at most 20 characters; choose another ID.")),
+           Text("「{label}」必须唯一且不超过{max}个字符，请换一个编号。", "{label} must be unique and at most {max} characters; choose another ID.")),
     "text": (Text("内容过长", "Text too long"),
              Text("「{label}」最多 {max} 个字符。", "{label} takes at most {max} characters.")),
     "date": (Text("日期无效", "Invalid date"),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from marketing_tracker.findings import CODES, Code
 from marketing_tracker.schema import TABLE_SHEETS, Column
+from marketing_tracker.words import DETAILS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 KIND_WORDS = {
@@ -85,6 +86,16 @@ def codes_table() -> str:
 
 def test_the_findings_page_lists_every_code() -> None:
     refresh_or_compare(DOCS / "findings.md", "codes", codes_table())
+
+
+def details_table() -> str:
+    lines = ["| detail | zh-CN | en |", "|---|---|---|"]
+    lines += [f"| `{key}` | `{text.zh}` | `{text.en}` |" for key, text in DETAILS.items()]
+    return "\n".join(lines) + "\n"
+
+
+def test_the_findings_page_lists_every_detail() -> None:
+    refresh_or_compare(DOCS / "findings.md", "details", details_table())
 
 
 def test_every_code_has_its_own_page() -> None:
