@@ -203,7 +203,8 @@ def test_the_json_of_a_chinese_workbook_with_lang_en_is_english(tmp_path: Path) 
 def test_the_text_report_of_an_english_workbook_with_lang_zh_is_chinese(tmp_path: Path) -> None:
     path = write_tracker(PLAN, tmp_path / "en.xlsx", records={"tasks": TASK_ROWS[:1]})
     done = run_cli("validate", str(path), "--as-of", "2025-03-08", "--lang", "zh-CN")
-    line = "    error   J4     status-mismatch          状态与进度不一致（J4）：状态为「已完成」但进度为 60%：完成请把进度改为 100，否则请改状态"
+    line = ("    error   J4     status-mismatch          "
+            "状态与进度不一致（J4）：状态为「已完成」但进度为 60%：完成请把进度改为 100，否则请改状态")
     assert line in done.stdout.splitlines()
 
 
