@@ -162,8 +162,12 @@ def _recap(args: argparse.Namespace) -> int:
         raise TrackerError("say what to write: -o recap.xlsx, --html recap.html and/or --json figures.json")
     written, figures = run_recap(args.files, xlsx=args.output, html=args.html, json_path=args.json, as_of=args.as_of)
     overall = figures.overall
+
+    def share(rate: float | None) -> str:
+        return "–" if rate is None else f"{rate:.0%}"
+
     print(f"recap of {figures.campaign['name']} as of {figures.campaign['as_of']}: {overall['tasks']} tasks, "
-          f"{overall['completion_rate']:.0%} done, {overall['on_time_rate']:.0%} on time, "
+          f"{share(overall['completion_rate'])} done, {share(overall['on_time_rate'])} on time, "
           f"{overall['late_tasks']} late")
     for path in written:
         print(f"wrote {path}")

@@ -22,6 +22,7 @@ from .schema import ENUMERATIONS, HEADER_FILL, MILESTONE_STATES, RECAP_SECTIONS,
 
 #: The budget sheet lists the tasks with the largest variances; every task's budget is on the tasks sheet.
 BUDGET_TASKS = 30
+NOTHING = "–"  # a rate or an average with nothing to measure
 
 
 def write_recap_xlsx(figures: Recap, path: str | os.PathLike[str], *, inputs: tuple[str | os.PathLike[str], ...] = ()
@@ -88,9 +89,11 @@ class _RecapBook:
         cell_formats = [self.fmt(border=1, num_format=(formats or {})[col]) if col in (formats or {}) else plain
                         for col in range(len(headers))]
         put = self.put
+        # A rate with nothing to measure (None) shows a dash; other empty values stay empty cells.
+        rates = {col for col, number_format in (formats or {}).items() if "%" in number_format}
         for offset, values in enumerate(rows, start=1):
             for col, value in enumerate(values):
-                put(ws, row + offset, col, value, cell_formats[col])
+                put(ws, row + offset, col, NOTHING if value is None and col in rates else value, cell_formats[col])
         return row + 1, row + max(len(rows), 1)
 
     @staticmethod
@@ -143,13 +146,15 @@ class _RecapBook:
         headline = [
             ("tasks", o["tasks"], None), ("done", o["done"], None), ("completion_rate", o["completion_rate"], "0.0%"),
             ("on_time_rate", o["on_time_rate"], "0.0%"), ("late_tasks", o["late_tasks"], None),
-            ("avg_delay_days", o["avg_delay_days"], None), ("max_delay_days", o["max_delay_days"], None),
+            ("avg_delay_days", o["avg_delay_days"], "0.0"), ("max_delay_days", o["max_delay_days"], None),
             ("expected_progress", o["expected_progress"], "0%"), ("actual_progress", o["actual_progress"], "0%"),
         ]
         self.table(ws, row, [self.t("name"), self.t("value")], [[self.t(k), v] for k, v, _f in headline],
                    formats={1: "General"})
         for offset, (_k, _v, number_format) in enumerate(headline, start=1):
-            if number_format:
+            if number_format and _v is None:
+                ws.write_string(row + offset, 1, NOTHING, self.fmt(border=1))
+            elif number_format:
                 ws.write_number(row + offset, 1, _v, self.fmt(border=1, num_format=number_format))
         row += len(headline) + 2
         verdicts = [[k["name"], k["target"], k["actual"], k["achievement"],
@@ -222,7 +227,8 @@ class _RecapBook:
         for title, group in ((self.t("owner"), self.f.owners), (self.t("department"), self.f.departments)):
             rows = [[g["name"], g["tasks"], g["done"], g["on_time"], g["late"], g["avg_delay_days"], g["open_issues"]]
                     for g in group]
-            _first, last = self.table(ws, row, [title, *(self.t(k) for k in keys)], rows, [16, 8, 8, 8, 10, 12, 12])
+            _first, last = self.table(ws, row, [title, *(self.t(k) for k in keys)], rows, [16, 8, 8, 8, 10, 12, 12],
+                                      {5: "0.0"})
             row = last + 3
 
     def delays(self) -> None:
@@ -327,7 +333,7 @@ class _RecapBook:
         ws = self.sheet("issues")
         i = self.f.issues
         facts = [(self.t("open"), i["open"]), (self.t("resolved"), i["resolved"]),
-                 (self.t("avg_days_to_resolve"), i["avg_days_to_resolve"])]
+                 (self.t("avg_days_to_resolve"), NOTHING if i["avg_days_to_resolve"] is None else i["avg_days_to_resolve"])]
         self.table(ws, 2, [self.t("name"), self.t("value")], [[k, v] for k, v in facts], [20, 12])
         headers = [self.t(k) for k in ("id", "name", "impact", "owner", "status", "raised", "resolved")]
         rows = [[it["id"], it["description"], it["impact"], it["owner"], self.label("issue_state", it["status"]),

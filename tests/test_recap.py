@@ -16,7 +16,7 @@ import pytest
 
 from marketing_tracker import load_plan, read_tracker, write_tracker
 from marketing_tracker.demo import SAMPLE_AS_OF, sample_records
-from marketing_tracker.recap import Recap, recap
+from marketing_tracker.recap import Recap, _average, recap
 
 from .conftest import PLAN_618
 
@@ -34,7 +34,7 @@ def test_overall(figures: Recap) -> None:
     assert o["completion_rate"] == pytest.approx(8 / 9, abs=1e-4)
     assert o["on_time_rate"] == 0.75          # 6 of the 8 done tasks on time (M003, P002 a day late)
     assert o["late_tasks"] == 3               # M003, P002, and C001 still open past 06-25
-    assert o["avg_delay_days"] == 2           # (1 + 1 + 5) / 3, rounded
+    assert o["avg_delay_days"] == 2.3         # (1 + 1 + 5) / 3, to one decimal
     assert o["max_delay_days"] == 5           # C001: 06-30 minus 06-25
     assert o["health"] == {"done": 8, "on_track": 0, "at_risk": 0, "late": 1}
 
@@ -57,7 +57,7 @@ def test_phases(figures: Recap) -> None:
     got = {p["key"]: (p["tasks"], p["done"], p["completion_rate"], p["on_time_rate"], p["delay_days"])
            for p in figures.phases}
     assert got == {"prep": (4, 4, 1.0, 0.75, 1), "warmup": (2, 2, 1.0, 0.5, 1), "execution": (2, 2, 1.0, 1.0, 0),
-                   "wrapup": (1, 0, 0.0, 0.0, 5)}
+                   "wrapup": (1, 0, 0.0, None, 5)}  # no finished task: no on-time rate to speak of
     prep = figures.phases[0]
     assert (prep["planned_start"], prep["planned_end"], prep["actual_start"], prep["actual_end"]) == (
         date(2024, 5, 1), date(2024, 5, 20), date(2024, 5, 1), date(2024, 5, 13))
@@ -111,6 +111,17 @@ def test_budget(figures: Recap) -> None:
 def test_issues(figures: Recap) -> None:
     i = figures.issues
     assert (i["total"], i["open"], i["resolved"], i["avg_days_to_resolve"]) == (2, 1, 1, 2)
+
+
+@pytest.mark.parametrize(("days", "average"), [([2, 3], 2.5), ([0, 1], 0.5), ([0, 0, 0, 1], 0.3), ([1, 1, 5], 2.3),
+                                               ([0, 0, 0, 0, 0, 0, 0, 1], 0.1), ([], None)])
+def test_averages_keep_one_decimal_rounded_half_up(days: list[int], average: float | None) -> None:
+    assert _average(days) == average  # round() would give 2, 0, 0.2: half to even
+
+
+def test_a_phase_with_no_finished_task_has_no_on_time_rate_in_json(figures: Recap) -> None:
+    wrapup = next(p for p in figures.to_dict()["phases"] if p["key"] == "wrapup")
+    assert (wrapup["done"], wrapup["on_time_rate"]) == (0, None)
 
 
 def test_data_quality_counts_the_findings(figures: Recap) -> None:
