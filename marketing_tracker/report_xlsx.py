@@ -18,7 +18,8 @@ import xlsxwriter
 
 from .fileio import atomic_output
 from .recap import Recap
-from .schema import ENUMERATIONS, HEADER_FILL, MILESTONE_STATES, RECAP_SECTIONS, RECAP_TEXT, TITLE_FONT, Locale
+from .schema import ENUMERATIONS, HEADER_FILL, MILESTONE_STATES, TITLE_FONT, Locale
+from .words import RECAP_SECTIONS, RECAP_TEXT
 
 #: The budget sheet lists the tasks with the largest variances; every task's budget is on the tasks sheet.
 BUDGET_TASKS = 30
