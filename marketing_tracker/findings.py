@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from .schema import ENUMERATIONS, TABLE_SHEETS, Column, Locale, Text, sheet_title
+from .schema import ENUMERATIONS, INFO_FIELDS, TABLE_SHEETS, Column, Field, Locale, Text, sheet_title
 from .words import DETAILS
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
-_COLUMNS: dict[tuple[str, str], Column] = {(s.key, c.key): c for s in TABLE_SHEETS for c in s.columns}
+#: Labels by (sheet key, column key); the campaign-info sheet's fields count as its columns.
+_COLUMNS: dict[tuple[str, str], Column | Field] = {
+    **{(s.key, c.key): c for s in TABLE_SHEETS for c in s.columns}, **{("info", f.key): f for f in INFO_FIELDS}}
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,8 @@ def listing(items: Iterable[str], locale: Locale) -> str:
 
 
 def column_label(sheet: str, column: str, locale: Locale) -> str:
-    """A column's header in ``locale``; a RACI person column is the person; an unknown key is itself."""
+    """A column's header in ``locale`` (``("info", "as_of_input")``: a campaign-info field's label);
+    a RACI person column is the person; an unknown key is itself."""
     if column.startswith("person:"):
         return column.removeprefix("person:")
     found = _COLUMNS.get((sheet, column))

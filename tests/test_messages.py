@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 
 from marketing_tracker import CODES, Campaign, Finding, Kpi, Milestone, Person, Phase, Plan, Task, read_tracker, validate
-from marketing_tracker.findings import Allowed, ColumnLabel, Listing, MemberLabel, SheetLabel, Word
+from marketing_tracker.findings import Allowed, ColumnLabel, Listing, MemberLabel, SheetLabel, Word, column_label
 from marketing_tracker.schema import ENUMERATIONS, TABLE_SHEETS, Locale, sheet_title
 from marketing_tracker.words import DETAILS
 from marketing_tracker.writer import write_tracker
@@ -218,3 +218,10 @@ def test_the_annotated_copy_of_a_chinese_workbook_speaks_the_language_asked_for(
     assert comment is not None
     assert comment.text == ("[status-mismatch] Status and progress disagree (J4): marked Done but progress is 60%: "
                             "set progress to 100, or change the status")
+
+
+def test_a_finding_on_the_campaign_info_sheet_names_its_field_in_the_reader_s_language() -> None:
+    finding = Finding("bad-date", "活动基本信息", "B8", 8, "as_of_input", "下周一", table="info")
+    assert finding.message("en") == "B8: '下周一' is not a date; write it like 2024-05-01"
+    assert column_label("info", "as_of_input", "en") == "Status date"
+    assert column_label("info", "as_of_input", "zh-CN") == "数据截止日"
