@@ -149,3 +149,17 @@ def test_a_late_task_without_a_risk_note_takes_its_cause_from_the_issue_log(tmp_
     path = write_tracker(plan, tmp_path / "618.xlsx", records=records)
     delays = recap(read_tracker(path), as_of=SAMPLE_AS_OF).delays
     assert delays[0]["id"] == "C001" and delays[0]["cause"] == "数据口径未统一"
+
+
+def test_a_task_added_after_the_tracker_went_out_counts_like_any_other(tmp_path: Path) -> None:
+    plan = load_plan(PLAN_618)
+    records = sample_records(plan)
+    records["tasks"].append({"task_id": "E009", "name": "加急直播预告", "phase": "execution", "owner": "赵主播",
+                             "planned_start": date(2024, 6, 5), "planned_end": date(2024, 6, 6),
+                             "actual_start": date(2024, 6, 5), "actual_end": date(2024, 6, 8), "progress": 100,
+                             "status": "done"})
+    path = write_tracker(plan, tmp_path / "added.xlsx", records=records)  # the RACI matrix has no row for E009
+    added = recap(read_tracker(path), as_of=SAMPLE_AS_OF)
+    assert (added.overall["tasks"], added.overall["done"], added.overall["late_tasks"]) == (10, 9, 4)
+    assert next(o for o in added.owners if o["name"] == "赵主播")["late"] == 1
+    assert added.findings == {"overdue": 1, "raci-missing": 1, "starts-before-dependency": 3}
