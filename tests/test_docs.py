@@ -75,7 +75,10 @@ def code_page(code: Code) -> str:
             f"- zh-CN: `{code.message.zh}`\n"
             f"- en: `{code.message.en}`\n\n"
             "The words in braces are filled in: `cell` is where the value is in the file as saved, `value` what it holds.\n"
-            "See [the list of codes](../findings.md).\n")
+            + ("`detail` is put into words from the finding's detail code, in the reader's language "
+               "(see [the details](../findings.md#messages-are-made-when-they-are-shown)).\n"
+               if "{detail}" in code.message.en else "")
+            + "See [the list of codes](../findings.md).\n")
 
 
 def codes_table() -> str:
