@@ -3,6 +3,11 @@
 Codes are stable (add new ones, never rename); each has one severity and one message
 template per language. A message says what is wrong and how to fix it, in words a
 marketer uses, and names the cell. ``docs/findings.md`` is generated from ``CODES``.
+
+A finding holds keys, never words: the schema column, enumeration members and sheets as
+:class:`Word` objects, and a detail code (``words.DETAILS``) with its arguments. The words
+are chosen by :meth:`Finding.message` when it is shown, in the reader's language, so an
+English report of a Chinese workbook is English but for what the person typed.
 """
 
 from __future__ import annotations
