@@ -114,7 +114,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .report_text import CheckedFile, check_files, render_json, render_text
+    from .report_text import CheckedFile, check_files, render_json, render_text, render_unreadable
 
     show_progress = args.format == "text" and len(args.files) > 1 and sys.stderr.isatty()
     results: list[CheckedFile] = check_files(args.files, as_of=args.as_of, lang=args.lang, progress=show_progress)
@@ -122,6 +122,8 @@ def _validate(args: argparse.Namespace) -> int:
         print(render_json(results, lang=args.lang))
     else:
         print(render_text(results, lang=args.lang, verbose=args.verbose), end="")
+        for line in render_unreadable(results, lang=args.lang):
+            print(f"{PROG}: error: {line}", file=sys.stderr)
     return max(result.exit_code for result in results)
 
 
@@ -160,8 +162,12 @@ def _recap(args: argparse.Namespace) -> int:
         raise TrackerError("say what to write: -o recap.xlsx, --html recap.html and/or --json figures.json")
     written, figures = run_recap(args.files, xlsx=args.output, html=args.html, json_path=args.json, as_of=args.as_of)
     overall = figures.overall
+
+    def share(rate: float | None) -> str:
+        return "–" if rate is None else f"{rate:.0%}"
+
     print(f"recap of {figures.campaign['name']} as of {figures.campaign['as_of']}: {overall['tasks']} tasks, "
-          f"{overall['completion_rate']:.0%} done, {overall['on_time_rate']:.0%} on time, "
+          f"{share(overall['completion_rate'])} done, {share(overall['on_time_rate'])} on time, "
           f"{overall['late_tasks']} late")
     for path in written:
         print(f"wrote {path}")

@@ -157,13 +157,13 @@ def make_choice(enumeration: Enumeration, extra: dict[str, str] | None = None) -
 
 
 def _label_of(enumeration: Enumeration, key: str, extra: dict[str, str] | None) -> str:
-    for member in enumeration.members:
-        if member.key == key:
-            return member.label.zh
+    # The plan's own name of a member (a phase it calls 筹备) is what the workbook's dropdown shows.
+    member = next((m for m in enumeration.members if m.key == key), None)
+    standard = (member.label.zh, member.label.en) if member else ()
     for label, value in (extra or {}).items():
-        if value == key:
+        if value == key and label not in standard:
             return label
-    return key
+    return member.label.zh if member else key
 
 
 #: The Python type a clean value of each kind arrives as from the reader; such values need no coercing.

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PlanError, TrackerError
-from .findings import Finding
+from .findings import Finding, MemberLabel
 from .plan import Campaign, Kpi, Person, Phase, Plan
 from .reader import Record, Table, Tracker, read_tracker
 from .schema import AGGREGATES, DIRECTIONS, ENUMERATIONS, SCHEMA_VERSION, TABLE_SHEETS, TEMPLATE_NAME, Locale
@@ -140,16 +140,19 @@ def _conflict(kept: tuple[Tracker, Table, Record], other: tuple[Tracker, Table, 
         return f"{Path(t.path).name}!{tb.sheet}!{cell}"
 
     schema_column = next((c for s in TABLE_SHEETS if s.key == table.key for c in s.columns if c.key == column), None)
-    label = schema_column.label.get(tracker.locale) if schema_column else column.removeprefix("person:")
-    enumeration = ENUMERATIONS.get(schema_column.choices or "") if schema_column else None
-    if enumeration is not None:
-        labels = {m.key: m.label.get(tracker.locale) for m in enumeration.members}
-        kept_value, other_value = labels.get(kept_value, kept_value), labels.get(other_value, other_value)
+    choices = schema_column.choices if schema_column else "raci" if column.startswith("person:") else None
+    enumeration = ENUMERATIONS.get(choices or "")
+    members = {m.key for m in enumeration.members} if enumeration is not None else set()
+
+    def shown(value: Any) -> Any:  # an enumeration member is named in the reader's language when rendered
+        return MemberLabel(enumeration.key, value) if enumeration is not None and value in members else _shown(value)
+
     return Finding(
         "merge-conflict", table.sheet, table.cell(column, record.row) if column in table.columns else "", record.row,
-        column, _shown(kept_value),
-        {"other": where(o_tracker, o_table, o_record), "other_value": _shown(other_value),
-         "detail": where(tracker, table, record), "column": label},
+        column, _shown(enumeration.label(kept_value, tracker.locale) if enumeration and kept_value in members else kept_value),
+        {"other": where(o_tracker, o_table, o_record), "other_value": shown(other_value),
+         "kept_in": where(tracker, table, record), "value": shown(kept_value)},
+        table=table.key,
     )
 
 

@@ -14,9 +14,10 @@ Example::
 from __future__ import annotations
 
 import os
+import reprlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from .dates import parse_date
@@ -49,9 +50,13 @@ class Phase:
     name: str | None = None
 
     def label(self, locale: Locale) -> str:
-        """The phase's display name: the standard label in ``locale`` unless the plan renamed it."""
+        """The phase's display name: the plan's own name, or the standard label in ``locale``.
+
+        A name that is exactly a standard label (``筹备期``, ``Preparation``) follows the
+        workbook's language; any other name (``筹备``, ``Groundwork``) is the planner's word, kept.
+        """
         standard = PHASES.lookup(self.key)
-        if standard is not None and (not self.name or PHASES.lookup(self.name) is standard):
+        if standard is not None and (not self.name or self.name in (standard.label.zh, standard.label.en)):
             return standard.label.get(locale)
         return self.name or self.key
 
@@ -135,8 +140,9 @@ class Plan:
     tasks: list[Task] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if not self.phases:
-            self.phases = default_phases(self.campaign.start, self.campaign.end)
+        start, end = self.campaign.start, self.campaign.end
+        if not self.phases and _is_date(start) and _is_date(end):  # other types are a problem problems() lists
+            self.phases = default_phases(start, end)
         for index, milestone in enumerate(self.milestones):
             if not milestone.id:
                 milestone.id = f"MS{index + 1:02d}"
@@ -448,7 +454,44 @@ def normalise_locale(value: str) -> Locale | None:
 # --------------------------------------------------------------------------- checking
 
 
+def _is_date(value: object) -> bool:
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+def _date_fields(plan: Plan) -> Iterable[tuple[str, object, bool]]:
+    """Every date a plan holds: (path, value, may be None)."""
+    c = plan.campaign
+    yield "campaign.start", c.start, False
+    yield "campaign.end", c.end, False
+    yield "campaign.status_date", c.status_date, True
+    for i, p in enumerate(plan.phases):
+        yield f"phases[{i}].start", p.start, False
+        yield f"phases[{i}].end", p.end, False
+    for i, m in enumerate(plan.milestones):
+        yield f"milestones[{i}].due", m.due, False
+    for i, t in enumerate(plan.tasks):
+        yield f"tasks[{i}].start", t.start, True
+        yield f"tasks[{i}].end", t.end, True
+
+
+def _type_problems(plan: Plan) -> list[Problem]:
+    """Dates that are no ``datetime.date`` (a plan built in Python with ``"2025-05-05"``).
+
+    The other checks compare dates, so a plan with these is judged on them alone.
+    """
+    problems = []
+    for path, value, optional in _date_fields(plan):
+        if (value is None and optional) or _is_date(value):
+            continue
+        shown = reprlib.repr(value)  # bounded, whatever the value holds
+        problems.append(Problem(path, f"{shown} is not a date; give a datetime.date such as datetime.date(2025, 5, 1)"))
+    return problems
+
+
 def _check(plan: Plan) -> list[Problem]:
+    typed = _type_problems(plan)
+    if typed:
+        return typed
     problems: list[Problem] = []
 
     def fail(path: str, message: str) -> None:

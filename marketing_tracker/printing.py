@@ -13,7 +13,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .schema import Locale, Text
+from .schema import Locale
+from .words import PAGE_OF
 
 #: A4 (xlsxwriter's paper 9), in points, and the margins we print with, in inches.
 A4_POINTS = (595.0, 842.0)
@@ -28,8 +29,6 @@ COLUMN_PADDING_PIXELS = 5.0
 FIT_SHARE = 0.94
 #: Below this scale a table is unreadable on paper; a wider one prints over several pages instead.
 MIN_SCALE = 40
-
-PAGE_OF = Text("第 &P 页，共 &N 页", "Page &P of &N")
 
 
 @dataclass

@@ -30,9 +30,10 @@ from typing import TYPE_CHECKING, Any
 from .coerce import CLEAN_TYPES, coercer_for, is_blank, make_date
 from .coerce import text as coerce_text
 from .errors import first_line
-from .findings import Finding
+from .findings import Allowed, ColumnLabel, Finding, Listing, MemberLabel, SheetLabel
 from .safety import UnreadableFile, inspect_container
 from .schema import (
+    ENUMERATIONS,
     INFO_FIELDS,
     INFO_GOALS,
     INFO_PEOPLE,
@@ -193,11 +194,10 @@ def _read(source: _Source, path: str | os.PathLike[str]) -> Tracker:
     meta = _meta(source) if META_SHEET in names else {}
     locale = _locale(meta, names)
     if meta.get("template") != TEMPLATE_NAME:
-        findings.append(Finding("foreign-workbook", params={"detail": _foreign_detail(meta, locale)}))
+        findings.append(_foreign(meta))
     elif str(meta.get("schema_version")) != str(SCHEMA_VERSION):
-        detail = (f"由模板第 {meta.get('schema_version')} 版生成（当前第 {SCHEMA_VERSION} 版）" if locale == "zh-CN"
-                  else f"was made with template version {meta.get('schema_version')} (this is version {SCHEMA_VERSION})")
-        findings.append(Finding("foreign-workbook", params={"detail": detail}))
+        findings.append(Finding("foreign-workbook", detail="other-version",
+                                params={"version": meta.get("schema_version"), "current": SCHEMA_VERSION}))
 
     campaign = _campaign(source.grid(info_name)) if info_name else CampaignInfo()
     if campaign.start is None and meta.get("start"):
@@ -214,17 +214,16 @@ def _read(source: _Source, path: str | os.PathLike[str]) -> Tracker:
         if found is None:
             missing: list[Finding] = []
             if sheet.key in REQUIRED_SHEETS or ours:
-                expected = f"{sheet.title.zh}" if locale == "zh-CN" else sheet.title.en
-                detail = "" if ours else (f"（文件中的工作表：{'、'.join(n for n in names if n != META_SHEET)}）"
-                                          if locale == "zh-CN" else f" (the file has: {', '.join(names)})")
-                missing.append(Finding("sheet-missing", params={"expected": expected, "detail": detail}))
+                sheets = Listing(tuple(n for n in names if n != META_SHEET))
+                missing.append(Finding("sheet-missing", table=sheet.key, detail="" if ours else "file-sheets",
+                                       params={"expected": SheetLabel(sheet.key), "sheets": sheets}))
             read[sheet.key] = (None, missing)
             continue
         name, header_row = found
         taken.add(name)
         errors = source.scanner.sheet(name).errors
         read[sheet.key] = _read_table(sheet, name, header_row, _with_errors(source.grid(name), errors), default_year,
-                                      phase_labels, locale, errors)
+                                      phase_labels, errors)
     tables: dict[str, Table] = {}
     for sheet in TABLE_SHEETS:  # tables and findings in the schema's order, whatever the reading order was
         table, table_findings = read[sheet.key]
@@ -413,11 +412,10 @@ def _locale(meta: dict[str, Any], names: list[str]) -> Locale:
     return "zh-CN" if re.search(r"[\u4e00-\u9fff]", text) else "en"
 
 
-def _foreign_detail(meta: dict[str, Any], locale: Locale) -> str:
+def _foreign(meta: dict[str, Any]) -> Finding:
     if not meta:
-        return "不是由 marketing_tracker 生成的" if locale == "zh-CN" else "was not made by marketing_tracker"
-    template = meta.get("template")
-    return (f"来自其他模板（{template}）" if locale == "zh-CN" else f"comes from another template ({template})")
+        return Finding("foreign-workbook", detail="not-ours")
+    return Finding("foreign-workbook", detail="other-template", params={"template": meta.get("template")})
 
 
 # --------------------------------------------------------------------------- sheets and headers
@@ -458,7 +456,7 @@ def _header_row(sheet: Sheet, rows: list[list[Any]]) -> tuple[int, int]:
 
 
 def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]], default_year: int | None,
-                phase_labels: dict[str, str], locale: Locale,
+                phase_labels: dict[str, str],
                 errors: Sequence[tuple[int, int, str]] = ()) -> tuple[Table, list[Finding]]:
     findings: list[Finding] = []
     index = _HEADERS[sheet.key]
@@ -476,13 +474,11 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
         else:
             extra[value.strip()] = c
             findings.append(Finding("extra-column", name, f"{xl_col_to_name(c)}{header_row + 1}", header_row + 1,
-                                    value=value.strip()))
+                                    value=value.strip(), table=sheet.key))
     table = Table(sheet.key, name, header_row + 1, columns, extra)
     for column in sheet.columns:
         if column.required and not column.computed and column.key not in columns:
-            label = column.label.get(locale)
-            findings.append(Finding("header-missing", name, "", header_row + 1, column.key,
-                                    params={"expected": label, "detail": _header_hint(column, header, locale)}))
+            findings.append(_header_missing(sheet, name, header_row, column, header))
     raci = coercer_for(Column("role", sheet.columns[0].label, "choice", choices="raci"), default_year)
     # One entry per column to read: (record key, column index, coercer, schema column for messages).
     inputs = [(c.key, columns[c.key], coercer_for(c, default_year, phase_labels), c) for c in sheet.columns
@@ -534,12 +530,12 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
                 continue
             elif kind is CellError:
                 raw[key] = cell
-                findings.append(_cell_error(name, i, r + 1, column, cell, locale))
+                findings.append(_cell_error(sheet.key, name, i, r + 1, column, cell))
                 continue
             value, code, shown = coerce(cell)
             raw[key] = cell
             if code is not None:
-                findings.append(_coercion_finding(code, name, i, r + 1, column, cell, shown, locale))
+                findings.append(_coercion_finding(code, sheet.key, name, i, r + 1, column, cell, value, shown))
             if value is not None:
                 values[key] = value
         if people and any(segment := row[block[0]:block[1]]):
@@ -550,12 +546,13 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
                 key, column = by_offset[offset]
                 if cell.__class__ is CellError:
                     raw[key] = cell
-                    findings.append(_cell_error(name, block[0] + offset, r + 1, column, cell, locale))
+                    findings.append(_cell_error(sheet.key, name, block[0] + offset, r + 1, column, cell))
                     continue
                 value, code, shown = raci(cell)
                 raw[key] = cell
                 if code is not None:
-                    findings.append(_coercion_finding(code, name, block[0] + offset, r + 1, column, cell, shown, locale))
+                    findings.append(_coercion_finding(code, sheet.key, name, block[0] + offset, r + 1, column, cell, value,
+                                                      shown))
                 if value is not None:
                     values[key] = value
         if values or raw:  # blank rows anywhere are skipped; row numbers stay those of the file
@@ -564,36 +561,35 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
     for r, c, text in errors:  # the template's own formulas, broken (the values are recomputed from the row)
         if c in computed and r > header_row:
             findings.append(Finding("formula-error", name, f"{xl_col_to_name(c)}{r + 1}", r + 1, computed[c].key,
-                                    text, {"column": computed[c].label.get(locale)}))
+                                    text, table=sheet.key))
     return table, findings
 
 
-def _cell_error(sheet: str, col: int, row: int, column: Column, cell: str, locale: Locale) -> Finding:
-    return Finding("cell-error", sheet, f"{xl_col_to_name(col)}{row}", row, column.key, str(cell),
-                   {"column": column.label.get(locale)})
+def _cell_error(table: str, sheet: str, col: int, row: int, column: Column, cell: str) -> Finding:
+    return Finding("cell-error", sheet, f"{xl_col_to_name(col)}{row}", row, column.key, str(cell), table=table)
 
 
-def _coercion_finding(code: str, sheet: str, col: int, row: int, column: Column, raw: Any, shown: Any,
-                      locale: Locale) -> Finding:
-    params: dict[str, Any] = {"column": column.label.get(locale)}
+def _coercion_finding(code: str, table: str, sheet: str, col: int, row: int, column: Column, raw: Any, value: Any,
+                      shown: Any) -> Finding:
+    """A value that was normalised or refused; labels stay keys until the message is rendered."""
+    params: dict[str, Any] = {}
+    enumeration = ENUMERATIONS.get(column.choices or "")
     if code == "normalized":
-        params["other_value"] = shown
-    elif code == "bad-choice":
-        from .schema import ENUMERATIONS
-
-        enumeration = ENUMERATIONS.get(column.choices or "")
-        params["allowed"] = "、".join(enumeration.labels(locale)) if enumeration and locale == "zh-CN" else \
-            ", ".join(enumeration.labels(locale)) if enumeration else ""
+        is_member = enumeration is not None and isinstance(value, str) and any(m.key == value for m in enumeration.members)
+        # A member is named in the reader's language, unless the plan gave it its own name (a custom phase).
+        params["other_value"] = MemberLabel(enumeration.key, value) if is_member and enumeration is not None and \
+            shown == enumeration.member(value).label.zh else shown
+    elif code == "bad-choice" and enumeration is not None:
+        params["allowed"] = Allowed(enumeration.key)
     return Finding(code, sheet, f"{xl_col_to_name(col)}{row}", row, column.key,
-                   raw if not isinstance(raw, str) else raw.strip(), params)
+                   raw if not isinstance(raw, str) else raw.strip(), params, table=table)
 
 
-def _header_hint(column: Column, header: list[Any], locale: Locale) -> str:
-    seen = [str(v).strip() for v in header if isinstance(v, str) and v.strip()]
-    if not seen:
-        return "；表头行为空" if locale == "zh-CN" else "; the header row is empty"
-    shown = "、".join(seen[:12]) if locale == "zh-CN" else ", ".join(seen[:12])
-    return f"；表头为：{shown}" if locale == "zh-CN" else f"; the headers are: {shown}"
+def _header_missing(sheet: Sheet, name: str, header_row: int, column: Column, header: list[Any]) -> Finding:
+    seen = tuple(str(v).strip() for v in header if isinstance(v, str) and v.strip())
+    return Finding("header-missing", name, "", header_row + 1, column.key, table=sheet.key,
+                   detail="headers-are" if seen else "header-empty",
+                   params={"expected": ColumnLabel(sheet.key, column.key), "headers": Listing(seen[:12])})
 
 
 # --------------------------------------------------------------------------- campaign info

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
@@ -91,8 +93,18 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def _rate(part: float, whole: float) -> float:
-    return round(part / whole, 4) if whole else 0.0
+def _rate(part: float, whole: float) -> float | None:
+    """A share; None when there is nothing to measure (no finished task for an on-time rate)."""
+    return round(part / whole, 4) if whole else None
+
+
+def _average(values: Iterable[float]) -> float | None:
+    """A mean to one decimal, rounded half up as people round (2.45 -> 2.5, not Python's half-to-even)."""
+    items = [float(v) for v in values]
+    if not items:
+        return None
+    mean = Decimal(repr(sum(items))) / Decimal(len(items))
+    return float(mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _cause(text: str, locale: Locale) -> str:
@@ -183,7 +195,7 @@ def _overall(tasks: pd.DataFrame, day: date) -> dict[str, Any]:
         "completion_rate": _rate(done, total),
         "on_time_rate": _rate(int(tasks["on_time"].sum()), done),
         "late_tasks": len(late),
-        "avg_delay_days": round(float(late["days_late"].mean())) if len(late) else 0,
+        "avg_delay_days": _average(late["days_late"]) if len(late) else 0.0,
         "max_delay_days": int(late["days_late"].max()) if len(late) else 0,
         "expected_progress": round(sum(expected) / len(expected) / 100, 4) if expected else 0.0,
         "actual_progress": round(float(tasks["progress"].clip(0, 100).mean()) / 100, 4) if total else 0.0,
@@ -225,7 +237,7 @@ def _groups(tasks: pd.DataFrame, tracker: Tracker, by: str) -> list[dict[str, An
         late = group[group["late"]]
         result.append({
             "name": name, "tasks": len(group), "done": int(group["done"].sum()), "on_time": int(group["on_time"].sum()),
-            "late": len(late), "avg_delay_days": round(float(late["days_late"].mean())) if len(late) else 0,
+            "late": len(late), "avg_delay_days": _average(late["days_late"]) if len(late) else 0.0,
             "open_issues": open_issues.get(str(name), 0),
         })
     return sorted(result, key=lambda r: (-r["late"], -r["tasks"], r["name"]))
@@ -366,7 +378,7 @@ def _issues(tracker: Tracker) -> dict[str, Any]:
               "raised": r.values.get("raised"), "resolved": r.values.get("resolved")} for r in records]
     return {"total": len(records), "open": len(records) - statuses.get("resolved", 0),
             "resolved": statuses.get("resolved", 0), "by_status": dict(sorted(statuses.items())),
-            "avg_days_to_resolve": round(sum(durations) / len(durations)) if durations else None, "items": items}
+            "avg_days_to_resolve": _average(durations), "items": items}
 
 
 def _task_rows(tasks: pd.DataFrame, phase_labels: dict[str, str]) -> list[dict[str, Any]]:

@@ -17,7 +17,8 @@ from . import __version__
 from .fileio import atomic_output
 from .recap import Recap
 from .resources import render
-from .schema import ENUMERATIONS, HEALTH, MILESTONE_STATES, RECAP_SECTIONS, RECAP_TEXT, STATUSES, Locale
+from .schema import ENUMERATIONS, HEALTH, MILESTONE_STATES, STATUSES, Locale
+from .words import RECAP_SECTIONS, RECAP_TEXT
 
 WORST_DELAYS = 20  # the page shows the worst delays first
 #: The page's collapsed task table stops here (late and open tasks first), so that a 20,000-task campaign

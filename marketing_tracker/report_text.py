@@ -83,15 +83,27 @@ def _counts(findings: list[Finding], locale: Locale) -> str:
     return ", ".join(parts) if parts else words["clean"]
 
 
+def render_unreadable(results: list[CheckedFile], *, lang: Locale | None = None) -> list[str]:
+    """One line per file that cannot be read: ``PATH: cannot be read: REASON``, for standard error."""
+    lines = []
+    for result in results:
+        if result.error is not None:
+            reason = result.error.removeprefix(f"{result.path}: ")
+            lines.append(f"{result.path}: {_WORDS[lang or result.locale]['unreadable']}: {reason}")
+    return lines
+
+
 def render_text(results: list[CheckedFile], *, lang: Locale | None = None, verbose: bool = False) -> str:
-    """Findings grouped by file and sheet, errors first, each with its cell and a message."""
+    """Findings grouped by file and sheet, errors first, each with its cell and a message.
+
+    Files that cannot be read are left out: they are errors, one line each on standard
+    error (:func:`render_unreadable`), as every error of the command is.
+    """
     lines: list[str] = []
     for result in results:
         locale = lang or result.locale
         words = _WORDS[locale]
         if result.error is not None:
-            reason = result.error.removeprefix(f"{result.path}: ")
-            lines.append(f"{result.path}: {words['unreadable']}: {reason}")
             continue
         tracker = result.tracker
         assert tracker is not None
@@ -107,7 +119,7 @@ def render_text(results: list[CheckedFile], *, lang: Locale | None = None, verbo
         hidden = len(result.findings) - len(shown)
         if hidden:
             lines.append("  " + words["normalized"].format(n=hidden))
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def render_json(results: list[CheckedFile], *, lang: Locale | None = None) -> str:

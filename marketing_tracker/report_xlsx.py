@@ -29,7 +29,8 @@ from .dates import to_serial
 from .fileio import atomic_output
 from .printing import Page, column_points, fit_scale, rows_per_page, set_up
 from .recap import Recap
-from .schema import ENUMERATIONS, HEADER_FILL, MILESTONE_STATES, RECAP_SECTIONS, RECAP_TEXT, TITLE_FONT, Locale
+from .schema import ENUMERATIONS, HEADER_FILL, MILESTONE_STATES, TITLE_FONT, Locale
+from .words import RECAP_SECTIONS, RECAP_TEXT
 
 #: The budget sheet lists the tasks with the largest variances; every task's budget is on the tasks sheet.
 BUDGET_TASKS = 30
@@ -38,6 +39,8 @@ BUDGET_TASKS = 30
 #: as whole numbers or one decimal (averages), amounts of any unit with one decimal when they have one.
 RATE, RATE1, MONEY, DAYS, DAYS1, DATE = "0%", "0.0%", "#,##0", "0", "0.0", "yyyy-mm-dd"
 AMOUNT, WHOLE = "#,##0.0", "#,##0"
+#: Figures that can have nothing to measure (a rate of no finished task, an average of nothing), and their dash.
+MEASURED, NOTHING = frozenset({RATE, RATE1, DAYS1}), "–"
 #: xlsxwriter's chart size in pixels, and the height of a table's header row (wrapped text) in rows.
 CHART_PIXELS = (480, 288)
 HEADER_ROWS = 2
@@ -197,6 +200,9 @@ class _RecapBook:
         for offset, values in enumerate(rows, start=1):
             own = cell_formats[offset - 1] if cell_formats else {}
             for c, value in enumerate(values):
+                number_format = own.get(c, formats.get(c))
+                if value is None and number_format in MEASURED:
+                    value = NOTHING  # a rate or an average with nothing to measure shows a dash, not a blank
                 cell_format = self.fmt(border=1, num_format=own[c]) if c in own else by_column[c]
                 put(ws, row + offset, col + c, value, cell_format)
         return row + 1, row + max(len(rows), 1)

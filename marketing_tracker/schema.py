@@ -193,6 +193,27 @@ Kind = Literal["text", "id", "date", "percent", "money", "number", "choice", "pe
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What a column's cells may hold: a number's bounds, a text's length (None: no limit)."""
+
+    minimum: float | None = None
+    maximum: float | None = None
+    max_length: int | None = None
+
+
+#: The limits a column of each kind has unless it declares its own. They feed both the
+#: workbook's data validation (writer) and the one rule that checks a pasted value (validate).
+KIND_LIMITS: dict[str, Limits] = {
+    "id": Limits(max_length=20),
+    "text": Limits(max_length=500),
+    "ids": Limits(max_length=500),
+    "percent": Limits(0, 100),
+    "money": Limits(0),
+    "number": Limits(-1e15, 1e15),
+}
+
+
+@dataclass(frozen=True)
 class Column:
     """One column of a table sheet.
 
@@ -212,12 +233,22 @@ class Column:
     formula: str | None = None
     unique: bool = False
     after: str | None = None  # for dates: not before this column on the same row
-    max_length: int = 500
+    max_length: int | None = None  # None: the kind's (KIND_LIMITS)
     num_format: str | None = None  # for computed columns; input kinds have their own
+    minimum: float | None = None  # None: the kind's
+    maximum: float | None = None
 
     @property
     def computed(self) -> bool:
         return self.formula is not None
+
+    @property
+    def limits(self) -> Limits:
+        """This column's bounds and length: its own where declared, else its kind's."""
+        kind = KIND_LIMITS.get(self.kind, Limits())
+        return Limits(kind.minimum if self.minimum is None else self.minimum,
+                      kind.maximum if self.maximum is None else self.maximum,
+                      kind.max_length if self.max_length is None else self.max_length)
 
 
 @dataclass(frozen=True)
@@ -491,7 +522,7 @@ NUMBER_FORMATS: dict[str, str] = {"date": "yyyy-mm-dd", "percent": "0", "money":
 #: Excel's data-validation messages, by column kind: (title, text). ``{label}`` is the column.
 VALIDATION_ERRORS: dict[str, tuple[Text, Text]] = {
     "id": (Text("编号重复", "Duplicate ID"),
-           Text("「{label}」必须唯一且不超过20个字符，请换一个编号。", "{label} must be unique and at most 20 characters; choose another ID.")),
+           Text("「{label}」必须唯一且不超过{max}个字符，请换一个编号。", "{label} must be unique and at most {max} characters; choose another ID.")),
     "text": (Text("内容过长", "Text too long"),
              Text("「{label}」最多 {max} 个字符。", "{label} takes at most {max} characters.")),
     "date": (Text("日期无效", "Invalid date"),
@@ -537,64 +568,3 @@ GUIDE_LEGEND = Text("颜色说明", "Colour legend")
 GUIDE_SHEETS = Text("工作表", "Sheets")
 OVERDUE_LEGEND = Text("整行浅红：计划结束时间已过但未完成", "Light red row: planned end has passed and the task is not done")
 OVERDUE_FILL = "#FDE9E7"
-
-
-# --------------------------------------------------------------------------- recap reports
-
-#: Sheet titles of the recap workbook and section titles of the HTML recap.
-RECAP_SECTIONS: dict[str, Text] = {
-    "summary": Text("复盘概览", "Summary"),
-    "phases": Text("阶段", "Phases"),
-    "people": Text("负责人与部门", "Owners and departments"),
-    "delays": Text("延期分析", "Delays"),
-    "milestones": Text("里程碑", "Milestones"),
-    "kpis": Text("关键指标", "KPIs"),
-    "budget": Text("预算", "Budget"),
-    "issues": Text("问题", "Issues"),
-    "quality": Text("数据质量", "Data quality"),
-    "tasks": Text("全部任务", "All tasks"),
-}
-
-#: Every other word the recap reports show, by key.
-RECAP_TEXT: dict[str, Text] = {
-    "title": Text("活动复盘报告", "Campaign recap"),
-    "period": Text("活动周期", "Period"), "as_of": Text("数据截止", "As of"), "goals": Text("核心目标", "Goals"),
-    "tasks": Text("任务数", "Tasks"), "done": Text("已完成", "Done"), "completion_rate": Text("完成率", "Completion"),
-    "on_time_rate": Text("按时完成率", "On time"), "avg_delay_days": Text("平均延期(天)", "Average days late"),
-    "max_delay_days": Text("最长延期(天)", "Longest delay (days)"), "late_tasks": Text("延期任务", "Late tasks"),
-    "expected_progress": Text("应达进度", "Expected progress"), "actual_progress": Text("实际进度", "Actual progress"),
-    "in_progress": Text("进行中", "In progress"), "not_started": Text("未开始", "Not started"),
-    "delayed": Text("已延期", "Delayed"), "blocked": Text("阻塞", "Blocked"),
-    "phase": Text("阶段", "Phase"), "planned_start": Text("计划开始", "Planned start"),
-    "planned_end": Text("计划结束", "Planned end"), "actual_start": Text("实际开始", "Actual start"),
-    "actual_end": Text("实际结束", "Actual end"), "delay_days": Text("延期天数", "Days late"),
-    "owner": Text("负责人", "Owner"), "department": Text("部门", "Department"), "on_time": Text("按时", "On time"),
-    "open_issues": Text("未关闭问题", "Open issues"), "id": Text("编号", "ID"), "name": Text("名称", "Name"),
-    "days": Text("天数", "Days"), "cause": Text("原因", "Cause"), "share": Text("占比", "Share"),
-    "cumulative_share": Text("累计占比", "Cumulative share"), "dependents": Text("受影响的后续任务", "Pushed tasks"),
-    "due": Text("截止日期", "Due"), "done_on": Text("完成日期", "Done on"), "result": Text("达成情况", "Result"),
-    "impact": Text("影响", "Impact"), "kpi": Text("指标", "KPI"), "unit": Text("单位", "Unit"),
-    "target": Text("目标", "Target"), "actual": Text("实际", "Actual"), "achievement": Text("达成率", "Achievement"),
-    "verdict": Text("结论", "Verdict"), "met": Text("达成", "Met"), "not_met": Text("未达成", "Not met"),
-    "no_data": Text("无数据", "No data"), "forecast": Text("按当前速度预计", "Run-rate forecast"),
-    "date": Text("日期", "Date"), "value": Text("当日值", "Value"), "cumulative": Text("累计", "Cumulative"),
-    "pace": Text("目标进度线", "Target pace"), "planned": Text("计划", "Planned"), "variance": Text("差异", "Variance"),
-    "budget_planned": Text("计划预算", "Planned budget"), "budget_actual": Text("实际花费", "Actual cost"),
-    "status": Text("状态", "Status"), "raised": Text("提出日期", "Raised"), "resolved": Text("解决日期", "Resolved"),
-    "open": Text("未关闭", "Open"), "avg_days_to_resolve": Text("平均解决天数", "Average days to resolve"),
-    "code": Text("代码", "Code"), "count": Text("数量", "Count"), "findings_note": Text(
-        "以下为生成本报告时发现的数据问题；错误越少，数字越可信。",
-        "Data problems found while making this recap: the fewer errors, the more the numbers can be trusted."),
-    "no_findings": Text("未发现数据问题", "No data problems found"),
-    "health": Text("健康度", "Health"), "progress": Text("进度", "Progress"),
-    "kpi_chart": Text("指标达成：目标与实际", "KPIs: target and actual"),
-    "pace_chart": Text("累计实际与目标进度", "Cumulative actual against target pace"),
-    "gantt_chart": Text("阶段：计划与实际", "Phases: planned and actual"),
-    "pareto_chart": Text("延期天数按原因（帕累托）", "Days late by cause (Pareto)"),
-    "budget_chart": Text("预算差异（实际-计划）", "Budget variance (actual - planned)"),
-    "worst_delays": Text("延期最多的任务", "Worst delays"), "all_tasks_note": Text("点击展开任务列表", "Show the tasks"),
-    "tasks_limited": Text("此处先列出延期和未完成的任务；全部任务见复盘工作簿与 JSON。",
-                          "Late and open tasks come first here; every task is in the recap workbook and the JSON."),
-    "generated": Text("由 marketing_tracker 生成", "Made by marketing_tracker"),
-    "largest_variances": Text("差异最大的任务", "Tasks with the largest variances"),
-}

@@ -16,15 +16,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import repeat
 from typing import Any
 
-from .findings import CODES, Finding, sort_findings
+from .findings import CODES, ColumnLabel, Finding, MemberLabel, SheetLabel, Word, sort_findings
 from .plan import find_cycle
 from .reader import Record, Table, Tracker
-from .schema import LOCALES, PHASES, TABLE_SHEETS, Column, Locale
+from .schema import PHASES, TABLE_SHEETS, Column, Locale
 
 Rule = Callable[["Context"], Iterator[Finding]]
-_LABELS = {(s.key, c.key, locale): c.label.get(locale) for s in TABLE_SHEETS for c in s.columns for locale in LOCALES}
 _SHEETS = {s.key: s for s in TABLE_SHEETS}
 RULES: dict[str, Rule] = {}
 
@@ -43,11 +43,14 @@ def rule(code: str) -> Callable[[Rule], Rule]:
 
 @dataclass
 class Context:
-    """What every rule needs: the tracker, the day it is judged on, and lookups built once."""
+    """What every rule needs: the tracker, the day it is judged on, and lookups built once.
+
+    Rules never choose words: a finding names columns and members by key (and a detail
+    code), and :meth:`Finding.message` puts them into the reader's language.
+    """
 
     tracker: Tracker
     as_of: date
-    locale: Locale
 
     def __post_init__(self) -> None:
         self.tasks = self.tracker.tables.get("tasks")
@@ -59,16 +62,28 @@ class Context:
         self.people = set(self.tracker.campaign.people)
         self.phase_windows = {key: (start, end) for key, _label, start, end in self.tracker.campaign.phases}
         self.phase_labels = {key: label for key, label, _start, _end in self.tracker.campaign.phases}
+        self._values: dict[tuple[str, bool], list[dict[str, Any]]] = {}
 
-    def label(self, sheet: str, key: str) -> str:
-        return _LABELS.get((sheet, key, self.locale), key)
+    def phase_word(self, key: str) -> Word | str:
+        """A phase as the reader should see it: the standard label in their language, or the plan's own name."""
+        label = self.phase_labels.get(key, "")
+        member = PHASES.lookup(key)
+        if member is not None and (not label or label in (member.label.zh, member.label.en)):
+            return MemberLabel("phase", member.key)
+        return label or key
 
-    def at(self, table: Table, record: Record, key: str, code: str, **params: Any) -> Finding:
-        """A finding at a column's cell on a record's row."""
+    def at(self, table: Table, record: Record, key: str, code: str, *, detail: str = "", **params: Any) -> Finding:
+        """A finding at a column's cell on a record's row; ``detail`` is a detail code of ``words.DETAILS``."""
         cell = table.cell(key, record.row) if key in table.columns else ""
         value = params.pop("value", record.shown(key))
-        params.setdefault("column", self.label(table.key, key) if not key.startswith("person:") else key[7:])
-        return Finding(code, table.sheet, cell, record.row, key, value, params)
+        return Finding(code, table.sheet, cell, record.row, key, value, params, table=table.key, detail=detail)
+
+    def values_of(self, table: Table, *, raw: bool = False) -> list[dict[str, Any]]:
+        """The records' value (or raw) dicts of a table, listed once for the rules that scan whole columns."""
+        key = (table.key, raw)
+        if key not in self._values:
+            self._values[key] = [record.raw if raw else record.values for record in table.records]
+        return self._values[key]
 
     def tables(self) -> Iterator[Table]:
         yield from self.tracker.tables.values()
@@ -85,10 +100,12 @@ def validate(tracker: Tracker, *, as_of: date | None = None, lang: Locale | None
     """Every finding for a tracker: what reading found, then each registered rule's.
 
     ``as_of`` fixes "today" for the date rules; by default the workbook's own status date,
-    else today. ``lang`` only matters for the labels put into message parameters.
+    else today. ``lang`` is accepted for compatibility and changes nothing: findings hold
+    keys, and each renderer chooses the language (``Finding.message(locale)``).
     """
+    del lang
     day = as_of or tracker.campaign.as_of or date.today()
-    context = Context(tracker, day, lang or tracker.locale)
+    context = Context(tracker, day)
     findings = list(tracker.findings)
     for function in RULES.values():
         findings.extend(function(context))
@@ -111,14 +128,54 @@ def _required(ctx: Context) -> Iterator[Finding]:
 
 @rule("out-of-range")
 def _ranges(ctx: Context) -> Iterator[Finding]:
-    for table, column in ctx.columns(lambda c: c.kind in ("percent", "money")):
-        allowed = "0 - 100" if column.kind == "percent" else ">= 0"
+    """A number outside its column's bounds (``Column.limits``, the workbook's validation too)."""
+    for table, column in ctx.columns(lambda c: not c.computed and (c.limits.minimum, c.limits.maximum) != (None, None)):
+        low, high = column.limits.minimum, column.limits.maximum
+        # A blank cell stands in as a bound itself; numbers columns hold floats once read.
+        numbers = list(_column_values(ctx, table, column.key, low if low is not None else high))
+        if not numbers or ((low is None or min(numbers) >= low) and (high is None or max(numbers) <= high)):
+            continue  # the common case, decided without a Python loop over 50,000 rows
+        allowed = _allowed(low, high)
         for record in table.records:
             value = record.values.get(column.key)
-            if value is None:
+            if not isinstance(value, (int, float)):
                 continue
-            if value < 0 or (column.kind == "percent" and value > 100):
+            if (low is not None and value < low) or (high is not None and value > high):
                 yield ctx.at(table, record, column.key, "out-of-range", value=_plain(value), allowed=allowed)
+
+
+def _allowed(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"{_plain(low)} - {_plain(high)}"
+    return f">= {_plain(low)}" if low is not None else f"<= {_plain(high or 0)}"
+
+
+@rule("too-long")
+def _lengths(ctx: Context) -> Iterator[Finding]:
+    """A text or ID longer than its column allows: pasted past the workbook's length check."""
+    for table, column in ctx.columns(lambda c: not c.computed and c.limits.max_length is not None):
+        limit = column.limits.max_length or 0
+        # Task IDs are a list once read; the length limited is the cell's text, kept in ``raw``.
+        ids = column.kind == "ids"
+        cells = map(str, _column_values(ctx, table, column.key, "", raw=True)) if ids else \
+            _column_values(ctx, table, column.key, "")
+        if max(map(len, cells), default=0) <= limit:
+            continue  # the common case, decided in C: nothing too long in this column
+        for record in table.records:
+            text = str(record.raw.get(column.key, "")) if ids else record.values.get(column.key)
+            if isinstance(text, str) and len(text) > limit:
+                yield ctx.at(table, record, column.key, "too-long", value=_excerpt(text), detail="characters",
+                             length=len(text), limit=limit)
+
+
+def _column_values(ctx: Context, table: Table, key: str, missing: Any, *, raw: bool = False) -> Iterator[Any]:
+    """Every record's value (or raw cell) of a column, ``missing`` where blank, mapped in C rather than looped in Python."""
+    return map(dict.get, ctx.values_of(table, raw=raw), repeat(key), repeat(missing))
+
+
+def _excerpt(text: str) -> str:
+    """A long value shown in a message: its start, so that a 30,000-character cell is not repeated whole."""
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 @rule("duplicate-id")
@@ -144,7 +201,7 @@ def _order(ctx: Context) -> Iterator[Finding]:
             end, start = record.values.get(column.key), record.values.get(after)
             if isinstance(end, date) and isinstance(start, date) and end < start:
                 yield ctx.at(table, record, column.key, "end-before-start", value=end.isoformat(),
-                             other_value=start.isoformat(), other_column=ctx.label(table.key, after))
+                             other_value=start.isoformat(), other_column=ColumnLabel(table.key, after))
 
 
 @rule("end-without-start")
@@ -162,17 +219,14 @@ def _status(ctx: Context) -> Iterator[Finding]:
     table = ctx.tasks
     if table is None or "status" not in table.columns or "progress" not in table.columns:
         return
-    zh = ctx.locale == "zh-CN"
+    done = MemberLabel("status", "done")
     for record in table.records:
         status, progress = record.values.get("status"), record.values.get("progress")
         if status == "done" and progress is not None and progress < 100:
-            detail = (f"状态为「已完成」但进度为 {_plain(progress)}%：完成请把进度改为 100，否则请改状态" if zh else
-                      f"marked Done but progress is {_plain(progress)}%: set progress to 100, or change the status")
-            yield ctx.at(table, record, "progress", "status-mismatch", detail=detail)
+            yield ctx.at(table, record, "progress", "status-mismatch", detail="done-below-100", done=done,
+                         progress=_plain(progress))
         elif progress == 100 and status is not None and status != "done":  # above 100 is out-of-range
-            detail = ("进度为 100% 但状态不是「已完成」：请把状态改为「已完成」" if zh else
-                      "progress is 100% but the status is not Done: set the status to Done")
-            yield ctx.at(table, record, "status", "status-mismatch", detail=detail)
+            yield ctx.at(table, record, "status", "status-mismatch", detail="full-not-done", done=done)
 
 
 # --------------------------------------------------------------------------- cross-sheet rules
@@ -180,13 +234,12 @@ def _status(ctx: Context) -> Iterator[Finding]:
 
 @rule("unknown-reference")
 def _references(ctx: Context) -> Iterator[Finding]:
-    zh = ctx.locale == "zh-CN"
     if ctx.tasks is not None:
         for record in ctx.tasks.records:
             for dep in record.values.get("depends_on", []):
                 if dep not in ctx.task_ids:
                     yield ctx.at(ctx.tasks, record, "depends_on", "unknown-reference", value=dep,
-                                 detail="（前置任务中没有这个任务ID）" if zh else " (no task has this ID)")
+                                 detail="no-such-dependency")
     for key in ("issues", "raci"):
         table = ctx.tracker.tables.get(key)
         if table is None or ctx.tasks is None:
@@ -194,16 +247,14 @@ def _references(ctx: Context) -> Iterator[Finding]:
         for record in table.records:
             task_id = record.values.get("task_id")
             if task_id and task_id not in ctx.task_ids:
-                yield ctx.at(table, record, "task_id", "unknown-reference", value=task_id,
-                             detail="（任务表中没有这个任务ID）" if zh else " (the tasks sheet has no such ID)")
+                yield ctx.at(table, record, "task_id", "unknown-reference", value=task_id, detail="no-such-task")
     log, kpis = ctx.tracker.tables.get("kpi_log"), ctx.tracker.tables.get("kpis")
     if log is not None and kpis is not None:
         names = {r.values.get("name") for r in kpis.records} | {r.values.get("kpi_key") for r in kpis.records}
         for record in log.records:
             kpi = record.values.get("kpi")
             if kpi and kpi not in names:
-                yield ctx.at(log, record, "kpi", "unknown-reference", value=kpi,
-                             detail="（「关键指标」中没有这个指标）" if zh else " (no such KPI on the KPIs sheet)")
+                yield ctx.at(log, record, "kpi", "unknown-reference", value=kpi, detail="no-such-kpi")
 
 
 @rule("dependency-cycle")
@@ -215,7 +266,7 @@ def _cycles(ctx: Context) -> Iterator[Finding]:
     cycle = find_cycle(graph)
     if cycle:
         record = ctx.task_ids[cycle[0]]
-        yield ctx.at(ctx.tasks, record, "depends_on", "dependency-cycle", detail=" -> ".join([*cycle, cycle[0]]))
+        yield ctx.at(ctx.tasks, record, "depends_on", "dependency-cycle", circle=" -> ".join([*cycle, cycle[0]]))
 
 
 @rule("raci")
@@ -223,7 +274,6 @@ def _raci(ctx: Context) -> Iterator[Finding]:
     table = ctx.tracker.tables.get("raci")
     if table is None:
         return
-    zh = ctx.locale == "zh-CN"
     listed: set[str] = set()
     for record in table.records:
         task_id = record.values.get("task_id")
@@ -234,13 +284,21 @@ def _raci(ctx: Context) -> Iterator[Finding]:
         r = roles.count("R") + roles.count("RA")
         a = roles.count("A") + roles.count("RA")
         if r != 1 or a != 1:
-            detail = f"现有 {r} 个 R、{a} 个 A" if zh else f"it has {r} R and {a} A"
-            yield ctx.at(table, record, "task_id", "raci", value=task_id, detail=detail)
-    if ctx.tasks is not None and table.extra:
-        for task_id, record in ctx.task_ids.items():
-            if task_id not in listed:
-                detail = "责任矩阵中没有这一行" if zh else "it has no row in the RACI matrix"
-                yield ctx.at(ctx.tasks, record, "task_id", "raci", value=task_id, detail=detail)
+            yield ctx.at(table, record, "task_id", "raci", value=task_id, detail="role-count", r=r, a=a)
+
+
+@rule("raci-missing")
+def _raci_missing(ctx: Context) -> Iterator[Finding]:
+    """A task added after the tracker went out has no RACI row: normal, its owner stands as R."""
+    table = ctx.tracker.tables.get("raci")
+    if table is None or ctx.tasks is None or not table.extra:
+        return
+    listed = {task_id for record in table.records if (task_id := record.values.get("task_id"))}
+    for task_id, record in ctx.task_ids.items():
+        if task_id not in listed:
+            owner = record.values.get("owner")
+            yield ctx.at(ctx.tasks, record, "task_id", "raci-missing", value=task_id, raci=SheetLabel("raci"),
+                         detail="owner-stands-as-r" if owner else "no-owner", owner=owner or "")
 
 
 # --------------------------------------------------------------------------- date and people rules
@@ -256,13 +314,12 @@ def _overdue(ctx: Context) -> Iterator[Finding]:
         if (isinstance(end, date) and end < ctx.as_of and status not in ("done", "delayed", "blocked")
                 and (record.values.get("progress") or 0) < 100 and "actual_end" not in record.values):
             yield ctx.at(ctx.tasks, record, "planned_end", "overdue", task=record.values.get("task_id", ""),
-                         other_value=end.isoformat(), detail=(ctx.as_of - end).days)
+                         other_value=end.isoformat(), days=(ctx.as_of - end).days, delayed=MemberLabel("status", "delayed"))
 
 
 @rule("outside-period")
 def _outside(ctx: Context) -> Iterator[Finding]:
     campaign = ctx.tracker.campaign
-    zh = ctx.locale == "zh-CN"
     first, last = campaign.start, campaign.end
     if ctx.tasks is None or first is None or last is None:
         return
@@ -275,16 +332,14 @@ def _outside(ctx: Context) -> Iterator[Finding]:
                 continue
             if not first <= day <= last:
                 yield ctx.at(ctx.tasks, record, key, "outside-period", value=day.isoformat(),
-                             detail="活动周期" if zh else "the campaign period", other_value=period)
+                             detail="campaign-period", other_value=period)
                 continue
             if key[0] != "p":  # actual dates are held to the campaign only
                 continue
             window = ctx.phase_windows.get(values.get("phase", ""))
             if window and window[0] and window[1] and not window[0] <= day <= window[1]:
-                label = ctx.phase_labels.get(values.get("phase", ""), "")
-                yield ctx.at(ctx.tasks, record, key, "outside-period", value=day.isoformat(),
-                             detail=f"阶段「{label}」" if zh else f"the phase {label}",
-                             other_value=f"{window[0]}..{window[1]}")
+                yield ctx.at(ctx.tasks, record, key, "outside-period", value=day.isoformat(), detail="phase-window",
+                             phase=ctx.phase_word(values.get("phase", "")), other_value=f"{window[0]}..{window[1]}")
 
 
 @rule("id-prefix")
@@ -296,8 +351,8 @@ def _prefix(ctx: Context) -> Iterator[Finding]:
         task_id, phase = record.values.get("task_id"), record.values.get("phase")
         prefix = prefixes.get(phase or "")
         if task_id and prefix and not task_id.upper().startswith(prefix):
-            yield ctx.at(ctx.tasks, record, "task_id", "id-prefix", value=task_id, detail=prefix,
-                         other_value=ctx.phase_labels.get(phase or "", phase))
+            yield ctx.at(ctx.tasks, record, "task_id", "id-prefix", value=task_id, prefix=prefix,
+                         other_value=ctx.phase_word(phase or ""))
 
 
 @rule("unknown-owner")
@@ -311,7 +366,7 @@ def _owners(ctx: Context) -> Iterator[Finding]:
         for record in table.records:
             owner = record.values.get("owner")
             if owner and owner not in ctx.people:
-                yield ctx.at(table, record, "owner", "unknown-owner", value=owner)
+                yield ctx.at(table, record, "owner", "unknown-owner", value=owner, info=SheetLabel("info"))
 
 
 @rule("starts-before-dependency")
@@ -330,7 +385,7 @@ def _early_start(ctx: Context) -> Iterator[Finding]:
             end = other.values.get("actual_end") or other.values.get("planned_end")
             if isinstance(end, date) and start < end:
                 yield ctx.at(ctx.tasks, record, key, "starts-before-dependency", task=record.values.get("task_id", ""),
-                             other_value=start.isoformat(), detail=f"{dep} ({end})")
+                             other_value=start.isoformat(), dependency=f"{dep} ({end})")
 
 
 @rule("milestone-missed")

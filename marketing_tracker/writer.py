@@ -74,6 +74,7 @@ from .schema import (
     VALIDATION_ERRORS,
     Column,
     Enumeration,
+    Limits,
     Locale,
     Sheet,
     Text,
@@ -363,11 +364,13 @@ class _TrackerWriter:
         letter = table.letters[column.key]
         options: dict[str, Any]
         kind: str = column.kind
+        limits = column.limits
         if kind == "id":
             column_range = f"${letter}${first + 1}:${letter}${last + 1}"
-            options = {"validate": "custom", "value": f"=AND(LEN({cell})<=20,COUNTIF({column_range},{cell})=1)"}
+            options = {"validate": "custom",
+                       "value": f"=AND(LEN({cell})<={limits.max_length},COUNTIF({column_range},{cell})=1)"}
         elif kind in ("text", "ids"):
-            options = {"validate": "length", "criteria": "<=", "value": column.max_length}
+            options = {"validate": "length", "criteria": "<=", "value": limits.max_length}
         elif kind == "date":
             low, high = (f"DATE({d.year},{d.month},{d.day})" for d in self.window)
             if column.after:
@@ -379,12 +382,8 @@ class _TrackerWriter:
                 options = {"validate": "date", "criteria": "between",
                            "minimum": datetime.combine(self.window[0], time()),
                            "maximum": datetime.combine(self.window[1], time())}
-        elif kind == "percent":
-            options = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100}
-        elif kind == "money":
-            options = {"validate": "decimal", "criteria": ">=", "value": 0}
-        elif kind == "number":
-            options = {"validate": "decimal", "criteria": "between", "minimum": -1e15, "maximum": 1e15}
+        elif kind in ("percent", "money", "number"):
+            options = _bounds(limits)
         elif kind in ("choice", "person"):
             source = "=mt_task_id" if column.choices == "task" else f"=mt_list_{column.choices}"
             options = {"validate": "list", "source": source}
@@ -397,7 +396,7 @@ class _TrackerWriter:
         options.update(
             ignore_blank=True,
             error_title=self.t(title)[:32],
-            error_message=self.t(message).format(label=column.label.get(self.locale), max=column.max_length,
+            error_message=self.t(message).format(label=column.label.get(self.locale), max=limits.max_length,
                                                  first=self.window[0], last=self.window[1], after=after_label)[:255],
         )
         if column.help:
@@ -745,3 +744,15 @@ class _TrackerWriter:
         ws.hide()
         ws.protect(self.password, PROTECT_OPTIONS)
 
+
+
+def _bounds(limits: Limits) -> dict[str, Any]:
+    """A decimal data validation from a column's bounds (the same bounds the validator checks)."""
+    low, high = limits.minimum, limits.maximum
+    if low is not None and high is not None:
+        return {"validate": "decimal", "criteria": "between", "minimum": low, "maximum": high}
+    if low is not None:
+        return {"validate": "decimal", "criteria": ">=", "value": low}
+    if high is not None:
+        return {"validate": "decimal", "criteria": "<=", "value": high}
+    return {"validate": "decimal", "criteria": "between", "minimum": -1e307, "maximum": 1e307}

@@ -49,7 +49,7 @@ def test_an_error_in_an_input_cell_is_an_error_and_says_what_to_do() -> None:
     findings = validate(read_tracker(ERRORS.with_suffix(".xlsx")), as_of=AS_OF)
     j4 = next(f for f in findings if f.cell == "J4" and f.sheet == TASKS)
     assert j4.severity == "error"
-    assert j4.message("en") == "J4 shows the spreadsheet error #DIV/0! instead of a 进度(%): type the value again"
+    assert j4.message("en") == "J4 shows the spreadsheet error #DIV/0! instead of a Progress (%): type the value again"
     assert j4.message("zh-CN") == "J4 显示错误值 #DIV/0!，而不是「进度(%)」：请重新填写该单元格"
 
 

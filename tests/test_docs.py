@@ -8,6 +8,7 @@ from pathlib import Path
 
 from marketing_tracker.findings import CODES, Code
 from marketing_tracker.schema import TABLE_SHEETS, Column
+from marketing_tracker.words import DETAILS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 KIND_WORDS = {
@@ -74,7 +75,10 @@ def code_page(code: Code) -> str:
             f"- zh-CN: `{code.message.zh}`\n"
             f"- en: `{code.message.en}`\n\n"
             "The words in braces are filled in: `cell` is where the value is in the file as saved, `value` what it holds.\n"
-            "See [the list of codes](../findings.md).\n")
+            + ("`detail` is put into words from the finding's detail code, in the reader's language "
+               "(see [the details](../findings.md#messages-are-made-when-they-are-shown)).\n"
+               if "{detail}" in code.message.en else "")
+            + "See [the list of codes](../findings.md).\n")
 
 
 def codes_table() -> str:
@@ -85,6 +89,16 @@ def codes_table() -> str:
 
 def test_the_findings_page_lists_every_code() -> None:
     refresh_or_compare(DOCS / "findings.md", "codes", codes_table())
+
+
+def details_table() -> str:
+    lines = ["| detail | zh-CN | en |", "|---|---|---|"]
+    lines += [f"| `{key}` | `{text.zh}` | `{text.en}` |" for key, text in DETAILS.items()]
+    return "\n".join(lines) + "\n"
+
+
+def test_the_findings_page_lists_every_detail() -> None:
+    refresh_or_compare(DOCS / "findings.md", "details", details_table())
 
 
 def test_every_code_has_its_own_page() -> None:

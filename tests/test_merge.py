@@ -68,7 +68,7 @@ def test_a_field_filled_differently_is_a_conflict_naming_both_files(tmp_path: Pa
     assert {(f.code, f.cell, f.column) for f in merged.findings} == {
         ("merge-conflict", "J4", "progress"), ("merge-conflict", "K4", "status")}
     progress = next(f for f in merged.findings if f.column == "progress")
-    assert progress.message("en") == ("进度(%) differs between copies: market.xlsx!执行任务跟踪表!J4 has 100, "
+    assert progress.message("en") == ("Progress (%) differs between copies: market.xlsx!执行任务跟踪表!J4 has 100, "
                                       "design.xlsx!执行任务跟踪表!J4 has 80; the first was kept")
     assert merged.records["tasks"][0]["progress"] == 100
 

@@ -193,3 +193,32 @@ def test_ids_and_names_keep_exactly_what_was_written(tmp_path: Path) -> None:
     assert [(t.id, t.name) for t in plan.tasks] == [("0123", "no"), ("001", "on")]
     assert plan.tasks[0].budget == 1500
     assert plan.tasks[1].owner == ""
+
+
+def test_a_plan_s_own_phase_names_are_kept_in_the_workbook_s_words() -> None:
+    phases = [{"key": "prep", "name": "筹备", "start": "2025-03-01", "end": "2025-03-10"},
+              {"key": "execution", "name": "执行", "start": "2025-03-11", "end": "2025-03-20"},
+              {"key": "wrapup", "name": "收尾", "start": "2025-03-21", "end": "2025-03-31"}]
+    plan = plan_from_dict(minimal(phases=phases, tasks=[]))
+    assert [p.label("zh-CN") for p in plan.phases] == ["筹备", "执行", "收尾"]
+    assert [p.label("en") for p in plan.phases] == ["筹备", "执行", "收尾"]
+
+
+def test_a_standard_label_as_a_phase_name_follows_the_workbook_language() -> None:
+    phases = [{"key": "prep", "name": "筹备期", "start": "2025-03-01", "end": "2025-03-31"}]
+    plan = plan_from_dict(minimal(phases=phases, tasks=[]))
+    assert plan.phases[0].label("en") == "Preparation"
+
+
+def test_a_plan_built_in_python_with_text_dates_lists_the_problem() -> None:
+    problems = Plan(Campaign("S", "2025-05-05", "2025-06-01")).problems()  # type: ignore[arg-type]
+    assert [(p.path, p.message) for p in problems] == [
+        ("campaign.start", "'2025-05-05' is not a date; give a datetime.date such as datetime.date(2025, 5, 1)"),
+        ("campaign.end", "'2025-06-01' is not a date; give a datetime.date such as datetime.date(2025, 5, 1)"),
+    ]
+
+
+def test_a_task_date_given_as_text_in_python_is_a_problem_at_its_place() -> None:
+    plan = Plan(Campaign("S", date(2025, 5, 5), date(2025, 6, 1)),
+                tasks=[Task("E001", "Launch", "execution", end="2025-05-20")])  # type: ignore[arg-type]
+    assert [p.path for p in plan.problems()] == ["tasks[0].end"]

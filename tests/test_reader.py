@@ -32,7 +32,7 @@ EXPECTED = {  # (code, sheet, cell), after the inserted column C and the two row
     ("bad-date", SHEET, "I12"),
     ("unknown-reference", SHEET, "Q13"),
     ("end-without-start", SHEET, "I14"),
-    ("raci", SHEET, "A15"),
+    ("raci-missing", SHEET, "A15"),
     ("extra-column", SHEET, "C3"),
     ("normalized", SHEET, "I5"),
     ("normalized", SHEET, "L5"),

@@ -16,7 +16,7 @@ import pytest
 
 from marketing_tracker import load_plan, read_tracker, write_tracker
 from marketing_tracker.demo import SAMPLE_AS_OF, sample_records
-from marketing_tracker.recap import Recap, recap
+from marketing_tracker.recap import Recap, _average, recap
 
 from .conftest import PLAN_618
 
@@ -34,7 +34,7 @@ def test_overall(figures: Recap) -> None:
     assert o["completion_rate"] == pytest.approx(8 / 9, abs=1e-4)
     assert o["on_time_rate"] == 0.75          # 6 of the 8 done tasks on time (M003, P002 a day late)
     assert o["late_tasks"] == 3               # M003, P002, and C001 still open past 06-25
-    assert o["avg_delay_days"] == 2           # (1 + 1 + 5) / 3, rounded
+    assert o["avg_delay_days"] == 2.3         # (1 + 1 + 5) / 3, to one decimal
     assert o["max_delay_days"] == 5           # C001: 06-30 minus 06-25
     assert o["health"] == {"done": 8, "on_track": 0, "at_risk": 0, "late": 1}
 
@@ -57,7 +57,7 @@ def test_phases(figures: Recap) -> None:
     got = {p["key"]: (p["tasks"], p["done"], p["completion_rate"], p["on_time_rate"], p["delay_days"])
            for p in figures.phases}
     assert got == {"prep": (4, 4, 1.0, 0.75, 1), "warmup": (2, 2, 1.0, 0.5, 1), "execution": (2, 2, 1.0, 1.0, 0),
-                   "wrapup": (1, 0, 0.0, 0.0, 5)}
+                   "wrapup": (1, 0, 0.0, None, 5)}  # no finished task: no on-time rate to speak of
     prep = figures.phases[0]
     assert (prep["planned_start"], prep["planned_end"], prep["actual_start"], prep["actual_end"]) == (
         date(2024, 5, 1), date(2024, 5, 20), date(2024, 5, 1), date(2024, 5, 13))
@@ -113,6 +113,17 @@ def test_issues(figures: Recap) -> None:
     assert (i["total"], i["open"], i["resolved"], i["avg_days_to_resolve"]) == (2, 1, 1, 2)
 
 
+@pytest.mark.parametrize(("days", "average"), [([2, 3], 2.5), ([0, 1], 0.5), ([0, 0, 0, 1], 0.3), ([1, 1, 5], 2.3),
+                                               ([0, 0, 0, 0, 0, 0, 0, 1], 0.1), ([], None)])
+def test_averages_keep_one_decimal_rounded_half_up(days: list[int], average: float | None) -> None:
+    assert _average(days) == average  # round() would give 2, 0, 0.2: half to even
+
+
+def test_a_phase_with_no_finished_task_has_no_on_time_rate_in_json(figures: Recap) -> None:
+    wrapup = next(p for p in figures.to_dict()["phases"] if p["key"] == "wrapup")
+    assert (wrapup["done"], wrapup["on_time_rate"]) == (0, None)
+
+
 def test_data_quality_counts_the_findings(figures: Recap) -> None:
     assert figures.findings == {"overdue": 1, "starts-before-dependency": 3}
 
@@ -138,3 +149,17 @@ def test_a_late_task_without_a_risk_note_takes_its_cause_from_the_issue_log(tmp_
     path = write_tracker(plan, tmp_path / "618.xlsx", records=records)
     delays = recap(read_tracker(path), as_of=SAMPLE_AS_OF).delays
     assert delays[0]["id"] == "C001" and delays[0]["cause"] == "数据口径未统一"
+
+
+def test_a_task_added_after_the_tracker_went_out_counts_like_any_other(tmp_path: Path) -> None:
+    plan = load_plan(PLAN_618)
+    records = sample_records(plan)
+    records["tasks"].append({"task_id": "E009", "name": "加急直播预告", "phase": "execution", "owner": "赵主播",
+                             "planned_start": date(2024, 6, 5), "planned_end": date(2024, 6, 6),
+                             "actual_start": date(2024, 6, 5), "actual_end": date(2024, 6, 8), "progress": 100,
+                             "status": "done"})
+    path = write_tracker(plan, tmp_path / "added.xlsx", records=records)  # the RACI matrix has no row for E009
+    added = recap(read_tracker(path), as_of=SAMPLE_AS_OF)
+    assert (added.overall["tasks"], added.overall["done"], added.overall["late_tasks"]) == (10, 9, 4)
+    assert next(o for o in added.owners if o["name"] == "赵主播")["late"] == 1
+    assert added.findings == {"overdue": 1, "raci-missing": 1, "starts-before-dependency": 3}

@@ -68,6 +68,8 @@ def test_the_workbook_numbers_are_the_figures(workbook: Path, figures: Recap) ->
     assert values["完成率"] == figures.overall["completion_rate"]
     assert values["按时完成率"] == 0.75
     assert values["最长延期(天)"] == 5
+    assert (values["平均延期(天)"], summary.cell(next(r for r in range(1, 30) if summary.cell(r, 1).value == "平均延期(天)"),
+                                              2).number_format) == (2.3, "0.0")
     kpis = book["关键指标"]
     assert [kpis.cell(r, 4).value for r in range(4, 8)] == [k["actual"] for k in figures.kpis]
 
@@ -146,6 +148,20 @@ def test_the_page_shows_the_same_numbers(page: Path, figures: Recap) -> None:
     assert f"{figures.overall['completion_rate'] * 100:.1f}%" in html  # 88.9%
     assert "75.0%" in html and "96.0%" in html and "116.7%" in html
     assert "延期1天(服务器调试)" in html
+    assert '<div class="v">2.3 / 5</div>' in html  # the average days late, to one decimal
+
+
+def test_a_rate_with_nothing_to_measure_is_a_dash_on_the_page(page: Path) -> None:
+    rows = re.findall(r"<tr><td>收尾期</td>.*?</tr>", page.read_text(encoding="utf-8"))
+    phase_row = rows[0]  # the phases table comes before the budget's
+    assert re.findall(r'<td class="n">([^<]*)</td>', phase_row) == ["1", "0.0%", "–", "5"]
+
+
+def test_a_rate_with_nothing_to_measure_is_a_dash_in_the_workbook(workbook: Path) -> None:
+    sheet = openpyxl.load_workbook(workbook)["阶段"]
+    header = [c.value for c in sheet[3]]
+    row = next(r for r in sheet.iter_rows(min_row=4, values_only=True) if r[0] == "收尾期")
+    assert (row[header.index("完成率")], row[header.index("按时完成率")]) == (0, "–")
 
 
 @pytest.mark.chromium

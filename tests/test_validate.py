@@ -104,9 +104,14 @@ def test_raci_rows_need_one_r_and_one_a(tmp_path: Path) -> None:
     assert at(check(tmp_path, raci=raci), "raci") == {("RACI", "A4")}
 
 
-def test_a_task_missing_from_the_raci_matrix(tmp_path: Path) -> None:
+def test_a_task_added_after_the_tracker_went_out_is_an_info_with_its_owner_as_r(tmp_path: Path) -> None:
     raci = [{"task_id": "M001", "person:Ann": "R", "person:Bo": "A"}]
-    assert at(check(tmp_path, raci=raci), "raci") == {("Tasks", "A5")}
+    findings = check(tmp_path, raci=raci)
+    assert at(findings, "raci") == set()
+    (added,) = [f for f in findings if f.code == "raci-missing"]
+    assert (added.severity, added.sheet, added.cell) == ("info", "Tasks", "A5")
+    assert added.message("en") == ("Task 'E001' has no row on the RACI sheet (added after the tracker went out?), "
+                                   "its owner Bo counts as R; add a row there if you like (A5)")
 
 
 def test_issue_log_and_kpi_log_name_known_tasks_and_kpis(tmp_path: Path) -> None:
@@ -143,7 +148,7 @@ def test_a_missing_required_column_names_what_is_there(tmp_path: Path) -> None:
 def test_messages_come_in_the_workbook_language_or_the_chosen_one(tmp_path: Path) -> None:
     (finding,) = [f for f in check(tmp_path, m001={"planned_end": date(2025, 2, 27)}) if f.code == "end-before-start"]
     assert finding.message("en") == "Planned end is before Planned start: check G4 (2025-02-27 is before 2025-03-01)"
-    assert finding.message("zh-CN").startswith("「Planned end」早于「Planned start」：请检查 G4")
+    assert finding.message("zh-CN") == "「计划结束时间」早于「计划开始时间」：请检查 G4（2025-02-27 早于 2025-03-01）"
 
 
 def test_json_output_follows_the_contract(tmp_path: Path) -> None:
@@ -174,7 +179,8 @@ def test_exit_codes_are_the_worst_of_all_files(tmp_path: Path) -> None:
     broken.write_bytes(b"not a zip")
     both = run_cli("validate", str(broken), str(clean), "--as-of", "2025-02-28")
     assert both.returncode == 2
-    assert f"{broken}: cannot be read: a text file" in both.stdout
+    assert both.stderr.splitlines()[0].startswith(f"marketing-tracker: error: {broken}: cannot be read: a text file")
+    assert "cannot be read" not in both.stdout
     assert f"{clean}: no problems found" in both.stdout  # the good file was still checked
     assert "Traceback" not in both.stderr
 

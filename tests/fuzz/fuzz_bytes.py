@@ -11,7 +11,7 @@ addresses, error and string cell types, huge or negative numbers), elements drop
 repeated, the part cut short. Each case runs `marketing-tracker validate` in a separate
 process, so that even a parser abort is seen. ``--start`` mutates another workbook (the
 LibreOffice-made .xls and .ods fixtures, say). A case passes when the command exits 0, 1 or 2
-(findings, or one line saying the file cannot be read) and writes nothing to stderr; an
+(findings, or one line saying the file cannot be read) and writes nothing else to stderr; an
 internal error (exit 3), a signal, a traceback or a parser's panic message is a crash.
 Crashing inputs are kept for a regression test.
 """
@@ -125,7 +125,9 @@ def main() -> None:
             done = subprocess.run([sys.executable, "-m", "marketing_tracker", "validate", str(case), "--as-of",
                                    "2024-06-01"], capture_output=True, text=True, env=env, timeout=120, check=False)
             cases += 1
-            if done.returncode in outcomes and not done.stderr.strip():  # anything on stderr (a traceback, a panic) is a crash
+            # An unreadable file is exit 2 and one "error:" line on stderr; anything else there (a traceback, a panic) is a crash.
+            refused = done.returncode == 2 and re.fullmatch(r"marketing-tracker: error: [^\n]*\n", done.stderr) is not None
+            if done.returncode in outcomes and (refused or not done.stderr.strip()):
                 outcomes[done.returncode] += 1
             else:
                 crashes.append((case, done.returncode, (done.stderr or done.stdout).strip().splitlines()[-1:]))
