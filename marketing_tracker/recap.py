@@ -27,7 +27,7 @@ import pandas as pd
 from .derived import delay_days, expected_progress, health, milestone_result
 from .findings import Finding
 from .reader import Tracker
-from .schema import PHASES, Locale, Text
+from .schema import PHASES, RECAP_TASKS, Locale, ReportColumn, Text
 
 UNSPECIFIED = Text("未说明原因", "no reason given")
 _CAUSE_IN_BRACKETS = re.compile(r"[(（]([^()（）]+)[)）]")
@@ -148,7 +148,14 @@ def recap(tracker: Tracker, *, as_of: date | None = None, findings: list[Finding
     )
 
 
+#: The recap's own view of a task; a column the task list declares beyond these is read from the tasks sheet.
+_TASK_COLUMNS = ("id", "name", "phase", "owner", "department", "planned_start", "planned_end", "actual_start",
+                 "actual_end", "progress", "status", "done", "days_late", "late", "on_time", "expected", "health",
+                 "cause", "depends_on", "budget_planned", "budget_actual")
+
+
 def _tasks_frame(tracker: Tracker, day: date) -> pd.DataFrame:
+    sourced = [c for c in RECAP_TASKS if c.key not in _TASK_COLUMNS]
     departments = tracker.campaign.departments
     issue_text: dict[str, str] = {}  # a task's first logged issue explains its delay when the row gives no risk
     for record in tracker.records("issues"):
@@ -176,11 +183,9 @@ def _tasks_frame(tracker: Tracker, day: date) -> pd.DataFrame:
             "cause": v.get("risk") or issue_text.get(v.get("task_id", ""), ""),
             "depends_on": list(v.get("depends_on", [])),
             "budget_planned": float(v.get("budget_planned") or 0), "budget_actual": float(v.get("budget_actual") or 0),
+            **{c.key: v.get(c.source) for c in sourced if c.source},
         })
-    columns = ["id", "name", "phase", "owner", "department", "planned_start", "planned_end", "actual_start",
-               "actual_end", "progress", "status", "done", "days_late", "late", "on_time", "expected", "health",
-               "cause", "depends_on", "budget_planned", "budget_actual"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=[*_TASK_COLUMNS, *(c.key for c in sourced)])
 
 
 def _overall(tasks: pd.DataFrame, day: date) -> dict[str, Any]:
@@ -382,11 +387,17 @@ def _issues(tracker: Tracker) -> dict[str, Any]:
 
 
 def _task_rows(tasks: pd.DataFrame, phase_labels: dict[str, str]) -> list[dict[str, Any]]:
-    return [{"id": r.id, "name": r.name, "phase": phase_labels.get(r.phase, r.phase), "owner": r.owner,
-             "planned_start": r.planned_start, "planned_end": r.planned_end, "actual_end": r.actual_end,
-             "progress": r.progress, "status": r.status, "days_late": int(r.days_late), "health": r.health,
-             "budget_planned": r.budget_planned, "budget_actual": r.budget_actual}
-            for r in tasks.itertuples()]
+    """The task list of the JSON, the workbook and the page: the columns ``schema.RECAP_TASKS`` declares."""
+    def shown(value: Any, column: ReportColumn) -> Any:
+        if isinstance(value, float) and value != value:
+            return None  # pandas' missing text (NaN in a str column): nothing, as the cell was
+        if column.shows == "phase":
+            return phase_labels.get(value, value)
+        if column.shows == "days":
+            return int(value)
+        return value
+
+    return [{c.key: shown(row[c.key], c) for c in RECAP_TASKS} for row in tasks.to_dict("records")]
 
 
 __all__ = ["Recap", "recap"]

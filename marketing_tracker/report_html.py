@@ -17,8 +17,8 @@ from . import __version__
 from .fileio import atomic_output
 from .recap import Recap
 from .resources import render
-from .schema import ENUMERATIONS, HEALTH, MILESTONE_STATES, STATUSES, Locale
-from .words import RECAP_SECTIONS, RECAP_TEXT
+from .schema import ENUMERATIONS, HEALTH, MILESTONE_STATES, RECAP_TASKS, STATUSES, Locale
+from .words import RECAP_SECTIONS, RECAP_TEXT, report_label
 
 WORST_DELAYS = 20  # the page shows the worst delays first
 #: The page's collapsed task table stops here (late and open tasks first), so that a 20,000-task campaign
@@ -46,7 +46,8 @@ def recap_html(figures: Recap) -> str:
     tasks = sorted(figures.tasks, key=lambda r: (r["status"] == "done", -r["days_late"], r["id"]))[:TASK_TABLE_LIMIT]
     return render("recap.html.j2", f=figures, t=text, sections=sections, labels=labels, colours=colours,
                   lang="zh-CN" if locale == "zh-CN" else "en", version=__version__,
-                  worst=figures.delays[:WORST_DELAYS], charts=_charts(figures), tasks=tasks)
+                  worst=figures.delays[:WORST_DELAYS], charts=_charts(figures), tasks=tasks,
+                  task_columns=[(c, report_label(c, locale)) for c in RECAP_TASKS if c.page])
 
 
 def _charts(f: Recap) -> dict[str, Any]:

@@ -29,8 +29,8 @@ from .dates import to_serial
 from .fileio import atomic_output
 from .printing import Page, column_points, fit_scale, rows_per_page, set_up
 from .recap import Recap
-from .schema import ENUMERATIONS, HEADER_FILL, MILESTONE_STATES, TITLE_FONT, Locale
-from .words import RECAP_SECTIONS, RECAP_TEXT
+from .schema import ENUMERATIONS, HEADER_FILL, MILESTONE_STATES, RECAP_TASKS, TITLE_FONT, Locale, ReportColumn
+from .words import RECAP_SECTIONS, RECAP_TEXT, report_label
 
 #: The budget sheet lists the tasks with the largest variances; every task's budget is on the tasks sheet.
 BUDGET_TASKS = 30
@@ -41,6 +41,8 @@ RATE, RATE1, MONEY, DAYS, DAYS1, DATE = "0%", "0.0%", "#,##0", "0", "0.0", "yyyy
 AMOUNT, WHOLE = "#,##0.0", "#,##0"
 #: Figures that can have nothing to measure (a rate of no finished task, an average of nothing), and their dash.
 MEASURED, NOTHING = frozenset({RATE, RATE1, DAYS1}), "–"
+#: How the task list shows each kind of column (schema.RECAP_TASKS).
+SHOWN_AS = {"date": DATE, "percent": RATE, "days": DAYS, "money": MONEY}
 #: xlsxwriter's chart size in pixels, and the height of a table's header row (wrapped text) in rows.
 CHART_PIXELS = (480, 288)
 HEADER_ROWS = 2
@@ -477,18 +479,24 @@ class _RecapBook:
 
     def all_tasks(self) -> None:
         ws = self.sheet("tasks")
-        headers = [self.t(k) for k in ("id", "name", "phase", "owner", "planned_start", "planned_end", "actual_end",
-                                       "progress", "status", "delay_days", "health", "budget_planned", "budget_actual")]
-        rows = [[r["id"], r["name"], r["phase"], r["owner"], r["planned_start"], r["planned_end"], r["actual_end"],
-                 r["progress"] / 100, self.label("status", r["status"]), r["days_late"], self.label("health", r["health"]),
-                 r["budget_planned"] or None, r["budget_actual"] or None] for r in self.f.tasks]
-        _first, last = self.table(ws, None, headers, rows, [8, 26, 10, 10, 12, 12, 12, 8, 10, 8, 8, 12, 12],
-                                  {4: DATE, 5: DATE, 6: DATE, 7: RATE, 9: DAYS, 11: MONEY, 12: MONEY})
+        headers = [report_label(c, self.locale) for c in RECAP_TASKS]
+        rows = [[self.task_cell(r[c.key], c) for c in RECAP_TASKS] for r in self.f.tasks]
+        formats = {i: SHOWN_AS[c.shows] for i, c in enumerate(RECAP_TASKS) if c.shows in SHOWN_AS}
+        _first, last = self.table(ws, None, headers, rows, [c.width for c in RECAP_TASKS], formats)
         ws.autofilter(2, 0, last, len(headers) - 1)
         ws.freeze_panes(3, 2)
         layout = self.layout(ws)
         layout.repeat = (2, 2)  # the header row on every printed page
         layout.blocks = [(2, 1)] + [(r, 1) for r in range(3, last + 1)]  # a long table breaks anywhere
+
+    def task_cell(self, value: Any, column: ReportColumn) -> Any:
+        if column.shows == "percent":
+            return value / 100
+        if column.shows in ("status", "health"):
+            return self.label(column.shows, value)
+        if column.shows == "money":
+            return value or None  # no budget: an empty cell, not a 0
+        return value
 
     def quality(self) -> None:
         ws = self.sheet("quality")

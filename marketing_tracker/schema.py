@@ -470,7 +470,46 @@ GUIDE_TITLE = Text("填写说明", "How to fill in")
 LISTS_TITLE = Text("下拉列表", "Lists")
 META_SHEET = "_mt_meta"
 
-#: The dropdown lists and what feeds them; each becomes a named range ``mt_list_<key>``.
+Shows = Literal["text", "date", "percent", "days", "money", "status", "health", "phase"]
+
+
+@dataclass(frozen=True)
+class ReportColumn:
+    """A column of the recap's task list, declared once for the JSON, the workbook and the page.
+
+    ``source`` is the tasks-sheet column it is read from; without one the recap computes it
+    (the effective status, days late, health). ``label`` is a recap word (``words.RECAP_TEXT``);
+    without one the tasks sheet's own header is used. ``page`` puts it on the HTML page too,
+    which keeps to what a phone can show. Adding a tasks-sheet column to the recap is one entry here.
+    """
+
+    key: str
+    shows: Shows
+    width: float
+    source: str | None = None
+    label: str | None = None
+    page: bool = False
+
+
+RECAP_TASKS: tuple[ReportColumn, ...] = (
+    ReportColumn("id", "text", 8, "task_id", "id", page=True),
+    ReportColumn("name", "text", 26, "name", "name", page=True),
+    ReportColumn("phase", "phase", 10, "phase", "phase"),
+    ReportColumn("owner", "text", 10, "owner", "owner", page=True),
+    ReportColumn("planned_start", "date", 12, "planned_start", "planned_start"),
+    ReportColumn("planned_end", "date", 12, "planned_end", "planned_end", page=True),
+    ReportColumn("actual_end", "date", 12, "actual_end", "actual_end", page=True),
+    ReportColumn("progress", "percent", 8, "progress", "progress", page=True),
+    ReportColumn("status", "status", 10, label="status", page=True),
+    ReportColumn("days_late", "days", 8, label="delay_days", page=True),
+    ReportColumn("health", "health", 8, label="health"),
+    ReportColumn("budget_planned", "money", 12, "budget_planned", "budget_planned"),
+    ReportColumn("budget_actual", "money", 12, "budget_actual", "budget_actual"),
+)
+
+#: The dropdown lists, each a named range ``mt_list_<key>`` with its heading on the lists sheet. An
+#: enumeration's list holds its labels; phase, person and kpi lists come from the plan (the writer's
+#: ``_list_values``), so that a column's ``choices`` is all it takes to give it a dropdown.
 LIST_SOURCES: tuple[tuple[str, Text], ...] = (
     ("phase", PHASES.title),
     ("status", STATUSES.title),

@@ -12,7 +12,7 @@ same language as the rest of the message.
 
 from __future__ import annotations
 
-from .schema import Text
+from .schema import TASKS, Locale, ReportColumn, Text
 
 #: Detail codes -> their words. Codes are stable once used (tests and JSON carry them).
 DETAILS: dict[str, Text] = {
@@ -108,3 +108,10 @@ RECAP_TEXT: dict[str, Text] = {
 
 #: The footer of every printed page (the codes are the spreadsheet's: page number, number of pages).
 PAGE_OF = Text("第 &P 页，共 &N 页", "Page &P of &N")
+
+
+def report_label(column: ReportColumn, locale: Locale) -> str:
+    """A recap task-list column's header: its recap word, else the tasks sheet's own header."""
+    if column.label is not None:
+        return RECAP_TEXT[column.label].get(locale)
+    return TASKS.column(column.source or column.key).label.get(locale)

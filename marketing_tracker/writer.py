@@ -572,18 +572,18 @@ class _TrackerWriter:
             "type": "formula", "criteria": self._compile(RACI_RULE, table, absolute=True).format(r=table.first_row + 1),
             "format": self.fmt(bg_color=STATUSES.member("delayed").colour, font_color=STATUSES.member("delayed").font)})
 
-    def _lists(self, ws: _Sheet) -> None:
+    def _list_values(self, key: str) -> list[str]:
+        """A dropdown's values: the plan's own phases, people and KPIs; an enumeration's labels otherwise."""
         plan = self.plan
-        values = {
-            "phase": [p.label(self.locale) for p in plan.phases],
-            "status": STATUSES.labels(self.locale),
-            "person": plan.people_names(),
-            "issue_state": ISSUE_STATES.labels(self.locale),
-            "raci": RACI.labels(self.locale),
-            "kpi": [k.name for k in plan.kpis],
-            "direction": ENUMERATIONS["direction"].labels(self.locale),
-            "aggregate": ENUMERATIONS["aggregate"].labels(self.locale),
+        from_plan: dict[str, Callable[[], list[str]]] = {
+            "phase": lambda: [p.label(self.locale) for p in plan.phases],
+            "person": plan.people_names,
+            "kpi": lambda: [k.name for k in plan.kpis],
         }
+        return from_plan[key]() if key in from_plan else ENUMERATIONS[key].labels(self.locale)
+
+    def _lists(self, ws: _Sheet) -> None:
+        values = {key: self._list_values(key) for key, _label in LIST_SOURCES}
         title = sheet_title("lists", self.locale)
         ws.write_string(TITLE_ROW, 0, self.t(Text("下拉列表来源（请勿修改）", "Dropdown sources (do not edit)")),
                         self.fmt(bold=True, font_size=14, font_color=TITLE_FONT))

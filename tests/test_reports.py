@@ -233,3 +233,35 @@ def test_a_tracker_nobody_filled_yet_still_gives_a_recap(tmp_path: Path) -> None
     assert figures.overall["done"] == 0 and figures.delays == []
     assert "<svg" in recap_html(figures)
     assert write_recap_xlsx(figures, tmp_path / "r.xlsx").is_file()
+
+
+@pytest.fixture
+def risk_in_the_task_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One more entry in schema.RECAP_TASKS, as a developer adding a column to the recap would write it."""
+    import sys
+
+    from marketing_tracker import schema
+
+    declared = schema.RECAP_TASKS
+    extended = (*declared, schema.ReportColumn("risk", "text", 22, "risk", page=True))
+    for name, module in list(sys.modules.items()):
+        if name.startswith("marketing_tracker") and getattr(module, "RECAP_TASKS", None) is declared:
+            monkeypatch.setattr(module, "RECAP_TASKS", extended)
+
+
+def test_a_column_declared_for_the_task_list_reaches_the_json_the_workbook_and_the_page(
+        risk_in_the_task_list: None, tmp_path: Path) -> None:
+    from marketing_tracker.recap_run import run_recap
+    from marketing_tracker.words import RECAP_SECTIONS
+
+    plan = load_plan(PLAN_618)
+    filled = write_tracker(plan, tmp_path / "filled.xlsx", records=sample_records(plan))
+    (xlsx, html), figures = run_recap([filled], xlsx=tmp_path / "r.xlsx", html=tmp_path / "r.html", as_of=SAMPLE_AS_OF)
+    risky = next(t for t in figures.to_dict()["tasks"] if t["id"] == "P002")
+    assert risky["risk"] == "延期1天(物流延误)"  # the sample's risk note on P002
+    sheet = openpyxl.load_workbook(xlsx)[RECAP_SECTIONS["tasks"].get("zh-CN")]
+    header = [c.value for c in sheet[3]]
+    assert header[-1] == "风险/问题"  # no recap word declared: the tasks sheet's own header
+    row = next(r for r in sheet.iter_rows(min_row=4, values_only=True) if r[0] == "P002")
+    assert row[-1] == "延期1天(物流延误)"
+    assert "<th>风险/问题" in html.read_text(encoding="utf-8")
