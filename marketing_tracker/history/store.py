@@ -293,7 +293,7 @@ def _insert(connection: Connection, tracker: Tracker, day: date, digest: str, fo
         campaign_id=campaign_id, content_hash=digest, status_date=day,
         stored_at=datetime.now(timezone.utc).replace(tzinfo=None), source=tracker.path, locale=tracker.locale,
         info=_info_json(tracker.campaign), meta=_values_json(tracker.meta),
-    )).inserted_primary_key[0])
+    )).inserted_primary_key[0])  # type: ignore[index]
     if tracker.tables:
         connection.execute(models.sheets.insert(), [
             {"snapshot_id": snapshot_id, "table_key": key, "sheet": t.sheet, "header_row": t.header_row,
@@ -321,7 +321,7 @@ def _campaign_id(connection: Connection, info: CampaignInfo) -> int:
             connection.execute(table.update().where(table.c.id == found).values(end=info.end))
         return int(found)
     return int(connection.execute(table.insert().values(name=info.name, start=info.start, end=info.end))
-               .inserted_primary_key[0])
+               .inserted_primary_key[0])  # type: ignore[index]
 
 
 def _snapshot_query() -> Any:
