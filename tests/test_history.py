@@ -126,8 +126,18 @@ def test_the_same_file_stored_twice_is_one_snapshot(weeks: list[Path], history_u
         assert (first.id, first.new, again.id, again.new) == (1, True, 1, False)
         assert len(history.snapshots()) == 1
     # tasks 7, milestones 2, KPIs 2, KPI log 3, RACI 7 rows; 6 sheets; no findings
-    assert _counts(history_url) == {"mt_campaigns": 1, "mt_snapshots": 1, "mt_sheets": 6, "mt_records": 21,
-                                    "mt_findings": 0}
+    assert _counts(history_url) == {"mt_campaigns": 1, "mt_snapshots": 1, "mt_sheets": 6, "mt_rows": 21,
+                                    "mt_records": 21, "mt_findings": 0}
+
+
+def test_a_row_unchanged_since_last_week_is_stored_once(weeks: list[Path], history_url: str) -> None:
+    with History(history_url) as history:
+        history.add(weeks[0])
+        history.add(weeks[1])
+    # week 2 changed tasks M002 E001 E002 E004 and milestone MS01, and added 3 log rows and issue I001: 9 new bodies;
+    # its 25 records (7 tasks, 2 milestones, 2 KPIs, 6 log rows, 1 issue, 7 RACI rows) are all linked
+    counts = _counts(history_url)
+    assert (counts["mt_rows"], counts["mt_records"]) == (21 + 9, 21 + 25)
 
 
 def test_a_failed_snapshot_leaves_the_database_as_it_was(weeks: list[Path], history_url: str) -> None:

@@ -4,7 +4,10 @@ A snapshot is rows, not a pickle: one row per campaign, per snapshot, per table 
 snapshot (where the sheet was and how its columns lay, so a loaded tracker can still name cells),
 per filled record, and per finding. A record's typed values are one JSON object keyed by the
 schema's column keys, so adding a column to :mod:`marketing_tracker.schema` needs no migration;
-dates are ISO text there and come back as dates by the column's kind.
+dates are ISO text there and come back as dates by the column's kind. The JSON body of a record
+lives in ``mt_rows`` under its digest and ``mt_records`` points at it, so a task row that did
+not change from one week to the next costs one small link row, not a copy (measured in
+bench/bench_history.py: a 5,000-task campaign's weekly snapshots take well under 20 MB per 10).
 
 The Alembic revisions in ``migrations/versions`` create exactly these tables; ``SCHEMA_HEAD`` names
 the newest one (a test holds the two together), so opening a database that is up to date costs one
@@ -66,13 +69,18 @@ sheets = Table(
     Column("extra", JSON, nullable=False),
 )
 
+rows = Table(
+    "mt_rows", metadata,
+    Column("digest", String(32), primary_key=True),  # blake2b-128 of the body: a row unchanged since last week is stored once
+    Column("body", Text, nullable=False),  # JSON [typed values by column key, raw text of cells that could not be typed]
+)
+
 records = Table(
     "mt_records", metadata,
     Column("snapshot_id", Integer, ForeignKey("mt_snapshots.id", ondelete="CASCADE"), primary_key=True),
     Column("table_key", String(20), primary_key=True),
     Column("row", Integer, primary_key=True),
-    Column("record_values", JSON, nullable=False),
-    Column("record_raw", JSON, nullable=True),  # only what could not be typed (kept for the findings)
+    Column("digest", String(32), ForeignKey("mt_rows.digest"), nullable=False),
 )
 
 findings = Table(

@@ -166,28 +166,34 @@ def _slipped(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]
     return found
 
 
-def _mean_progress(records: Iterable[Record]) -> float | None:
-    values = [min(100.0, max(0.0, float(r.values.get("progress") or 0))) for r in records]
+def _progress_of(values: dict[str, Any]) -> float:
+    return min(100.0, max(0.0, float(values.get("progress") or 0)))
+
+
+def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values) / 100, 4) if values else None
+
+
+def _grouped(records: Iterable[Record], key: str) -> dict[str, list[float]]:
+    """Progress values by phase or owner, in one pass over the tasks."""
+    groups: dict[str, list[float]] = {}
+    for record in records:
+        groups.setdefault(str(record.values.get(key) or ""), []).append(_progress_of(record.values))
+    return groups
 
 
 def _progress(then: Tracker, now: Tracker) -> dict[str, Any]:
     old, new = then.records("tasks"), now.records("tasks")
+    old_phase, new_phase = _grouped(old, "phase"), _grouped(new, "phase")
+    old_owner, new_owner = _grouped(old, "owner"), _grouped(new, "owner")
     phases = [(key, label) for key, label, _s, _e in now.campaign.phases]
-    for key in dict.fromkeys(str(r.values.get("phase", "")) for r in new):
-        if key and key not in {k for k, _l in phases}:
-            phases.append((key, key))
-    owners = sorted({str(r.values.get("owner", "")) for r in [*old, *new]})
+    phases += [(key, key) for key in new_phase if key and key not in {k for k, _l in phases}]
     return {
-        "overall": {"from": _mean_progress(old), "to": _mean_progress(new)},
-        "phases": [{"key": key, "label": label,
-                    "from": _mean_progress(r for r in old if r.values.get("phase") == key),
-                    "to": _mean_progress(r for r in new if r.values.get("phase") == key)}
+        "overall": {"from": _mean([_progress_of(r.values) for r in old]), "to": _mean([_progress_of(r.values) for r in new])},
+        "phases": [{"key": key, "label": label, "from": _mean(old_phase.get(key, [])), "to": _mean(new_phase.get(key, []))}
                    for key, label in phases],
-        "owners": [{"name": owner,
-                    "from": _mean_progress(r for r in old if str(r.values.get("owner", "")) == owner),
-                    "to": _mean_progress(r for r in new if str(r.values.get("owner", "")) == owner)}
-                   for owner in owners],
+        "owners": [{"name": owner, "from": _mean(old_owner.get(owner, [])), "to": _mean(new_owner.get(owner, []))}
+                   for owner in sorted(set(old_owner) | set(new_owner))],
     }
 
 
@@ -204,7 +210,7 @@ def _milestones_at_risk(now: Tracker, day: date) -> list[dict[str, Any]]:
         if not tasks or not known:
             continue
         should = round(sum(known) / len(known) / 100, 4)
-        actual = round(sum(min(100.0, max(0.0, float(t.get("progress") or 0))) for t in tasks) / len(tasks) / 100, 4)
+        actual = round(sum(_progress_of(t) for t in tasks) / len(tasks) / 100, 4)
         if actual < should:
             found.append({"id": v.get("milestone_id", ""), "name": v.get("name", ""), "owner": v.get("owner", ""),
                           "phase": v.get("phase", ""), "due": due.isoformat(), "days_to_due": (due - day).days,

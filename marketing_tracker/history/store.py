@@ -113,14 +113,15 @@ class History:
         tracker = source if isinstance(source, Tracker) else read_tracker(source)
         day = tracker.campaign.as_of or as_of or date.today()
         found = validate(tracker, as_of=day)
-        content = _content(tracker, day)
+        bodies = _bodies(tracker)
+        content = _content(tracker, day, bodies)
         digest = hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
         try:
             with self.engine.begin() as connection:
                 existing = self._by_hash(connection, digest)
                 if existing is not None:
                     return existing
-                snapshot_id = _insert(connection, tracker, day, digest, found)
+                snapshot_id = _insert(connection, tracker, day, digest, found, bodies)
         except SQLAlchemyError as exc:
             raise HistoryError(f"{_shown(self.url)}: the snapshot was not stored ({_reason(exc)})") from None
         return self.snapshot(snapshot_id)
@@ -157,18 +158,18 @@ class History:
                 raise HistoryError(f"{_shown(self.url)}: there is no snapshot {snapshot_id}")
             campaign = connection.execute(select(models.campaigns).where(models.campaigns.c.id == head.campaign_id)).one()
             layout = connection.execute(select(models.sheets).where(models.sheets.c.snapshot_id == snapshot_id)).all()
+            r, b = models.records, models.rows
             rows = connection.execute(
-                select(models.records.c.table_key, models.records.c.row, models.records.c.record_values,
-                       models.records.c.record_raw)
-                .where(models.records.c.snapshot_id == snapshot_id)
-                .order_by(models.records.c.table_key, models.records.c.row)).all()
+                select(r.c.table_key, r.c.row, b.c.body).join(b, b.c.digest == r.c.digest)
+                .where(r.c.snapshot_id == snapshot_id).order_by(r.c.table_key, r.c.row)).all()
             stored = connection.execute(select(models.findings).where(models.findings.c.snapshot_id == snapshot_id)
                                         .order_by(models.findings.c.id)).all()
         tables = {s.table_key: Table(s.table_key, s.sheet, s.header_row, dict(s.columns), dict(s.extra)) for s in layout}
-        for row in rows:
-            dates = _DATE_COLUMNS.get(row.table_key, set())
-            values = {key: _decode(value, key in dates) for key, value in row.record_values.items()}
-            tables[row.table_key].records.append(Record(row.row, values, dict(row.record_raw or {})))
+        decoded = json.loads("[" + ",".join(row.body for row in rows) + "]")  # one parse for every row
+        for row, (values, raw) in zip(rows, decoded, strict=True):
+            for key in _DATE_COLUMNS.get(row.table_key, set()) & values.keys():
+                values[key] = _decode(values[key], True)
+            tables[row.table_key].records.append(Record(row.row, values, raw))
         ordered = {sheet.key: tables[sheet.key] for sheet in TABLE_SHEETS if sheet.key in tables}
         info = _info(head.info, campaign, head.status_date)
         reading = [_finding(f) for f in stored if f.params.get("_reading")]
@@ -275,19 +276,44 @@ def _reason(exc: BaseException) -> str:
 # --------------------------------------------------------------------------- rows in and out
 
 
-def _content(tracker: Tracker, day: date) -> dict[str, Any]:
-    """What a snapshot holds, as JSON-ready data; its hash is the snapshot's identity."""
+@dataclass(frozen=True)
+class _Body:
+    """One record as stored: its row, its JSON body and the body's digest."""
+
+    row: int
+    digest: str
+    body: str
+
+
+def _bodies(tracker: Tracker) -> dict[str, list[_Body]]:
+    """Each table's records as JSON bodies ``[values, raw text of cells that could not be typed]`` with digests."""
+    result = {}
+    for key, table in tracker.tables.items():
+        items = []
+        for record in table.records:
+            body = json.dumps([_values_json(record.values), _raw_only(record)], ensure_ascii=False, separators=(",", ":"))
+            items.append(_Body(record.row, hashlib.blake2b(body.encode(), digest_size=16).hexdigest(), body))
+        result[key] = items
+    return result
+
+
+def _content(tracker: Tracker, day: date, bodies: dict[str, list[_Body]]) -> dict[str, Any]:
+    """What a snapshot holds, as JSON-ready data (rows by their digests); its hash is the snapshot's identity."""
     return {
         "campaign": {"name": tracker.campaign.name, "start": _encode(tracker.campaign.start)},
         "status_date": day.isoformat(),
         "info": _info_json(tracker.campaign),
         "tables": {key: {"sheet": t.sheet, "header_row": t.header_row, "columns": t.columns, "extra": t.extra,
-                         "records": [[r.row, _values_json(r.values), _raw_only(r)] for r in t.records]}
+                         "rows": [[b.row, b.digest] for b in bodies[key]]}
                    for key, t in tracker.tables.items()},
     }
 
 
-def _insert(connection: Connection, tracker: Tracker, day: date, digest: str, found: list[Finding]) -> int:
+_IN_CHUNK = 500  # digests per IN (...) query: well inside every database's parameter limit
+
+
+def _insert(connection: Connection, tracker: Tracker, day: date, digest: str, found: list[Finding],
+            bodies: dict[str, list[_Body]]) -> int:
     campaign_id = _campaign_id(connection, tracker.campaign)
     snapshot_id = int(connection.execute(models.snapshots.insert().values(
         campaign_id=campaign_id, content_hash=digest, status_date=day,
@@ -298,10 +324,11 @@ def _insert(connection: Connection, tracker: Tracker, day: date, digest: str, fo
         connection.execute(models.sheets.insert(), [
             {"snapshot_id": snapshot_id, "table_key": key, "sheet": t.sheet, "header_row": t.header_row,
              "columns": t.columns, "extra": t.extra} for key, t in tracker.tables.items()])
-    rows = [{"snapshot_id": snapshot_id, "table_key": key, "row": r.row, "record_values": _values_json(r.values),
-             "record_raw": _raw_only(r) or None} for key, t in tracker.tables.items() for r in t.records]
-    if rows:
-        connection.execute(models.records.insert(), rows)
+    _store_bodies(connection, [b for items in bodies.values() for b in items])
+    links = [{"snapshot_id": snapshot_id, "table_key": key, "row": b.row, "digest": b.digest}
+             for key, items in bodies.items() for b in items]
+    if links:
+        connection.execute(models.records.insert(), links)
     reading = set(map(id, tracker.findings))
     if found:
         connection.execute(models.findings.insert(), [
@@ -310,6 +337,19 @@ def _insert(connection: Connection, tracker: Tracker, day: date, digest: str, fo
              "params": {**_values_json(f.params), **({"_reading": True} if id(f) in reading else {})}}
             for f in found])
     return snapshot_id
+
+
+def _store_bodies(connection: Connection, items: list[_Body]) -> None:
+    """Insert the bodies the database does not hold yet (a row unchanged since an earlier snapshot is there)."""
+    wanted = {b.digest: b.body for b in items}
+    digests = list(wanted)
+    held: set[str] = set()
+    for start in range(0, len(digests), _IN_CHUNK):
+        chunk = digests[start:start + _IN_CHUNK]
+        held.update(connection.execute(select(models.rows.c.digest).where(models.rows.c.digest.in_(chunk))).scalars())
+    new = [{"digest": d, "body": body} for d, body in wanted.items() if d not in held]
+    if new:
+        connection.execute(models.rows.insert(), new)
 
 
 def _campaign_id(connection: Connection, info: CampaignInfo) -> int:

@@ -1,4 +1,4 @@
-"""The first history schema: campaigns, snapshots, their sheets, records and findings.
+"""The first history schema: campaigns, snapshots, their sheets, records (bodies stored once) and findings.
 
 Revision ID: 0001_first
 Revises:
@@ -47,12 +47,16 @@ def upgrade() -> None:
         sa.Column("extra", sa.JSON, nullable=False),
     )
     op.create_table(
+        "mt_rows",
+        sa.Column("digest", sa.String(32), primary_key=True),
+        sa.Column("body", sa.Text, nullable=False),
+    )
+    op.create_table(
         "mt_records",
         sa.Column("snapshot_id", sa.Integer, sa.ForeignKey("mt_snapshots.id", ondelete="CASCADE"), primary_key=True),
         sa.Column("table_key", sa.String(20), primary_key=True),
         sa.Column("row", sa.Integer, primary_key=True),
-        sa.Column("record_values", sa.JSON, nullable=False),
-        sa.Column("record_raw", sa.JSON, nullable=True),
+        sa.Column("digest", sa.String(32), sa.ForeignKey("mt_rows.digest"), nullable=False),
     )
     op.create_table(
         "mt_findings",
@@ -70,5 +74,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in ("mt_findings", "mt_records", "mt_sheets", "mt_snapshots", "mt_campaigns"):
+    for name in ("mt_findings", "mt_records", "mt_rows", "mt_sheets", "mt_snapshots", "mt_campaigns"):
         op.drop_table(name)
