@@ -14,7 +14,7 @@ Example::
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -81,9 +81,8 @@ def _urgency(item: Reminder) -> tuple[int, int, str]:
 
 
 def _item_json(item: Reminder) -> dict[str, Any]:
-    data = asdict(item)
-    data["planned_end"] = item.planned_end.isoformat()
-    return data
+    return {"id": item.id, "name": item.name, "planned_end": item.planned_end.isoformat(),
+            "days_overdue": item.days_overdue, "due_in": item.due_in, "status": item.status}
 
 
 # --------------------------------------------------------------------------- rendering

@@ -35,6 +35,8 @@ from .remind import DEFAULT_WITHIN, reminders
 from .store import History, HistoryError, Snapshot
 
 RISK_DAYS = 7
+#: The sheets the report reads (the RACI matrix plays no part in it).
+STATUS_TABLES = ("tasks", "milestones", "kpis", "kpi_log", "issues")
 
 
 @dataclass
@@ -94,7 +96,8 @@ def status_report(history: History, *, campaign: str | None = None, since: date 
                   within: int = DEFAULT_WITHIN) -> StatusReport:
     """The Monday report of a campaign from its history."""
     first, last = pick_snapshots(history, campaign=campaign, since=since)
-    return compare(history.load(first.id), history.load(last.id), first.status_date, last.status_date,
+    then, now = history.load(first.id, tables=STATUS_TABLES), history.load(last.id, tables=STATUS_TABLES)
+    return compare(then, now, first.status_date, last.status_date,
                    within=within, snapshots=(first.id, last.id))
 
 
