@@ -177,27 +177,30 @@ def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values) / 100, 4) if values else None
 
 
-def _grouped(records: Iterable[Record], key: str) -> dict[str, list[float]]:
-    """Progress values by phase or owner, in one pass over the tasks."""
-    groups: dict[str, list[float]] = {}
-    for record in records:
-        groups.setdefault(str(record.values.get(key) or ""), []).append(_progress_of(record.values))
-    return groups
-
-
 def _progress(then: Tracker, now: Tracker) -> dict[str, Any]:
-    old, new = then.records("tasks"), now.records("tasks")
-    old_phase, new_phase = _grouped(old, "phase"), _grouped(new, "phase")
-    old_owner, new_owner = _grouped(old, "owner"), _grouped(new, "owner")
+    old, new = _groups(then.records("tasks")), _groups(now.records("tasks"))
     phases = [(key, label) for key, label, _s, _e in now.campaign.phases]
-    phases += [(key, key) for key in new_phase if key and key not in {k for k, _l in phases}]
+    phases += [(key, key) for key in new["phase"] if key and key not in {k for k, _l in phases}]
     return {
-        "overall": {"from": _mean([_progress_of(r.values) for r in old]), "to": _mean([_progress_of(r.values) for r in new])},
-        "phases": [{"key": key, "label": label, "from": _mean(old_phase.get(key, [])), "to": _mean(new_phase.get(key, []))}
-                   for key, label in phases],
-        "owners": [{"name": owner, "from": _mean(old_owner.get(owner, [])), "to": _mean(new_owner.get(owner, []))}
-                   for owner in sorted(set(old_owner) | set(new_owner))],
+        "overall": {"from": _mean(old["all"][""]), "to": _mean(new["all"][""])},
+        "phases": [{"key": key, "label": label, "from": _mean(old["phase"].get(key, [])),
+                    "to": _mean(new["phase"].get(key, []))} for key, label in phases],
+        "owners": [{"name": owner, "from": _mean(old["owner"].get(owner, [])), "to": _mean(new["owner"].get(owner, []))}
+                   for owner in sorted(set(old["owner"]) | set(new["owner"]))],
     }
+
+
+def _groups(records: Iterable[Record]) -> dict[str, dict[str, list[float]]]:
+    """Every task's progress, overall and by phase and owner, in one pass over the tasks."""
+    groups: dict[str, dict[str, list[float]]] = {"all": {"": []}, "phase": {}, "owner": {}}
+    everything, phases, owners = groups["all"][""], groups["phase"], groups["owner"]
+    for record in records:
+        values = record.values
+        progress = _progress_of(values)
+        everything.append(progress)
+        phases.setdefault(str(values.get("phase") or ""), []).append(progress)
+        owners.setdefault(str(values.get("owner") or ""), []).append(progress)
+    return groups
 
 
 def _milestones_at_risk(now: Tracker, day: date) -> list[dict[str, Any]]:

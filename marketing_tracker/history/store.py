@@ -166,21 +166,17 @@ class History:
                 raise HistoryError(f"{_shown(self.url)}: there is no snapshot {snapshot_id}")
             campaign = connection.execute(select(models.campaigns).where(models.campaigns.c.id == head.campaign_id)).one()
             layout = connection.execute(select(models.sheets).where(models.sheets.c.snapshot_id == snapshot_id)).all()
-            r, b = models.records, models.rows
-            query = (select(r.c.table_key, r.c.row, b.c.body).join(b, b.c.digest == r.c.digest)
-                     .where(r.c.snapshot_id == snapshot_id).order_by(r.c.table_key, r.c.row))
             if tables is not None:
-                query = query.where(r.c.table_key.in_(tables))
                 layout = [s for s in layout if s.table_key in tables]
-            rows = connection.execute(query).all()
+            rows = _record_rows(connection, snapshot_id, [s.table_key for s in layout])
             stored = connection.execute(select(models.findings).where(models.findings.c.snapshot_id == snapshot_id)
                                         .order_by(models.findings.c.id)).all()
         found = {s.table_key: Table(s.table_key, s.sheet, s.header_row, dict(s.columns), dict(s.extra)) for s in layout}
-        decoded = json.loads("[" + ",".join(row.body for row in rows) + "]")  # one parse for every row
-        for row, (values, raw) in zip(rows, decoded, strict=True):
-            for key in _DATE_COLUMNS.get(row.table_key, set()) & values.keys():
+        decoded = json.loads("[" + ",".join(body for _k, _r, body in rows) + "]")  # one parse for every row
+        for (table_key, row, _body), (values, raw) in zip(rows, decoded, strict=True):
+            for key in _DATE_COLUMNS.get(table_key, set()) & values.keys():
                 values[key] = _decode(values[key], True)
-            found[row.table_key].records.append(Record(row.row, values, raw))
+            found[table_key].records.append(Record(row, values, raw))
         ordered = {sheet.key: found[sheet.key] for sheet in TABLE_SHEETS if sheet.key in found}
         info = _info(head.info, campaign, head.status_date)
         reading = [_finding(f) for f in stored if f.params.get("_reading")]
@@ -369,6 +365,22 @@ def _store_bodies(connection: Connection, items: list[_Body]) -> None:
         chunk = digests[start:start + _IN_CHUNK]
         held.update(connection.execute(select(models.rows.c.digest).where(models.rows.c.digest.in_(chunk))).scalars())
     _bulk_insert(connection, models.rows, ("digest", "body"), [(d, body) for d, body in wanted.items() if d not in held])
+
+
+def _record_rows(connection: Connection, snapshot_id: int, table_keys: list[str]) -> list[tuple[str, int, str]]:
+    """(table key, row, JSON body) of a snapshot's records in row order, straight from the driver (see _bulk_insert)."""
+    if not table_keys:
+        return []
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    sql = ("SELECT r.table_key, r.row, b.body FROM mt_records r JOIN mt_rows b ON b.digest = r.digest "  # noqa: S608
+           f"WHERE r.snapshot_id = {marker} AND r.table_key IN ({', '.join([marker] * len(table_keys))}) "
+           "ORDER BY r.table_key, r.row")
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, (snapshot_id, *table_keys))
+        return [(str(key), int(row), str(body)) for key, row, body in cursor.fetchall()]
+    finally:
+        cursor.close()
 
 
 def _bulk_insert(connection: Connection, table: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
