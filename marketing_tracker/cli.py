@@ -137,15 +137,17 @@ def _snapshot(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     from .history import History
-    from .history.pages import status_html, write_html, write_status_xlsx
     from .history.status import render_json, render_text, status_report
 
     with History(args.db, create=False) as history:
         report = status_report(history, campaign=args.campaign, since=args.since)
-    if args.html:
-        write_html(status_html(report), args.html)
-    if args.output:
-        write_status_xlsx(report, args.output)
+    if args.html or args.output:  # the page and workbook writers load only when asked for
+        from .history.pages import status_html, write_html, write_status_xlsx
+
+        if args.html:
+            write_html(status_html(report), args.html)
+        if args.output:
+            write_status_xlsx(report, args.output)
     print(render_json(report) if args.format == "json" else render_text(report, markdown=args.format == "markdown"),
           end="\n" if args.format == "json" else "")
     return EXIT_OK

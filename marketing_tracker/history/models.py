@@ -56,6 +56,8 @@ snapshots = Table(
     Column("locale", String(8), nullable=False),
     Column("info", JSON, nullable=False),  # the campaign-info sheet: owners, phases, people, departments, goals
     Column("meta", JSON, nullable=False),  # the hidden identity sheet as read
+    Column("tasks", Integer, nullable=False),  # counts kept with the snapshot, so listing snapshots reads no records
+    Column("findings", Integer, nullable=False),
     Index("ix_mt_snapshots_campaign_date", "campaign_id", "status_date"),
 )
 

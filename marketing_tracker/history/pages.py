@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..fileio import atomic_output
 from ..resources import render
-from .archive import ArchiveReport
-from .status import StatusReport
+
+if TYPE_CHECKING:  # the archive brings pandas (through the recap): status pages must not wait for it
+    from .archive import ArchiveReport
+    from .status import StatusReport
 
 
 def status_html(report: StatusReport) -> str:

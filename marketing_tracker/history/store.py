@@ -26,7 +26,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
@@ -338,6 +338,7 @@ def _insert(connection: Connection, tracker: Tracker, day: date, digest: str, fo
         campaign_id=campaign_id, content_hash=digest, status_date=day,
         stored_at=datetime.now(timezone.utc).replace(tzinfo=None), source=tracker.path, locale=tracker.locale,
         info=_info_json(tracker.campaign), meta=_values_json(tracker.meta),
+        tasks=len(tracker.records("tasks")), findings=len(found),
     )).inserted_primary_key[0])  # type: ignore[index]
     if tracker.tables:
         connection.execute(models.sheets.insert(), [
@@ -416,12 +417,9 @@ def _campaign_id(connection: Connection, info: CampaignInfo) -> int:
 
 
 def _snapshot_query() -> Any:
-    s, c, r, f = models.snapshots, models.campaigns, models.records, models.findings
-    tasks = (select(func.count()).where(r.c.snapshot_id == s.c.id, r.c.table_key == "tasks")
-             .correlate(s).scalar_subquery())
-    found = select(func.count()).where(f.c.snapshot_id == s.c.id).correlate(s).scalar_subquery()
+    s, c = models.snapshots, models.campaigns
     return (select(s.c.id, c.c.name.label("campaign"), c.c.start.label("campaign_start"), s.c.status_date,
-                   s.c.content_hash, s.c.source, tasks.label("tasks"), found.label("findings"))
+                   s.c.content_hash, s.c.source, s.c.tasks, s.c.findings)
             .join(c, c.c.id == s.c.campaign_id).order_by(c.c.id, s.c.status_date, s.c.id))
 
 

@@ -35,6 +35,8 @@ def upgrade() -> None:
         sa.Column("locale", sa.String(8), nullable=False),
         sa.Column("info", sa.JSON, nullable=False),
         sa.Column("meta", sa.JSON, nullable=False),
+        sa.Column("tasks", sa.Integer, nullable=False),
+        sa.Column("findings", sa.Integer, nullable=False),
     )
     op.create_index("ix_mt_snapshots_campaign_date", "mt_snapshots", ["campaign_id", "status_date"])
     op.create_table(
