@@ -305,15 +305,14 @@ def _bodies(tracker: Tracker) -> dict[str, list[_Body]]:
     return result
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not stored in a snapshot")
+#: The one thing in a record the JSON encoder does not know is a date (a datetime is one too and keeps
+#: its day only: the reader types date columns as days). Anything else raises TypeError.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=date.isoformat)
 
 
 def _dumps(value: Any) -> str:
     """JSON text as stored: compact, dates as ISO text (the C encoder does the rest)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+    return _ENCODER.encode(value)
 
 
 def _content(tracker: Tracker, day: date, bodies: dict[str, list[_Body]]) -> dict[str, Any]:
@@ -348,12 +347,9 @@ def _insert(connection: Connection, tracker: Tracker, day: date, digest: str, fo
     _bulk_insert(connection, models.records, ("snapshot_id", "table_key", "row", "digest"),
                  [(snapshot_id, key, b.row, b.digest) for key, items in bodies.items() for b in items])
     reading = set(map(id, tracker.findings))
-    if found:
-        connection.execute(models.findings.insert(), [
-            {"snapshot_id": snapshot_id, "code": f.code, "sheet": f.sheet, "cell": f.cell, "row": f.row,
-             "column_key": f.column, "value": None if f.value is None else json.dumps(_encode(f.value), ensure_ascii=False),
-             "params": {**_values_json(f.params), **({"_reading": True} if id(f) in reading else {})}}
-            for f in found])
+    _bulk_insert(connection, models.findings, ("snapshot_id", "code", "sheet", "cell", "row", "column_key", "value", "params"),
+                 [(snapshot_id, f.code, f.sheet, f.cell, f.row, f.column, None if f.value is None else _dumps(_encode(f.value)),
+                   _dumps({**_values_json(f.params), **({"_reading": True} if id(f) in reading else {})})) for f in found])
     return snapshot_id
 
 
@@ -362,9 +358,16 @@ def _store_bodies(connection: Connection, items: list[_Body]) -> None:
     wanted = {b.digest: b.body for b in items}
     digests = list(wanted)
     held: set[str] = set()
-    for start in range(0, len(digests), _IN_CHUNK):
-        chunk = digests[start:start + _IN_CHUNK]
-        held.update(connection.execute(select(models.rows.c.digest).where(models.rows.c.digest.in_(chunk))).scalars())
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    cursor = connection.connection.cursor()
+    try:
+        for start in range(0, len(digests), _IN_CHUNK):
+            chunk = digests[start:start + _IN_CHUNK]
+            cursor.execute(f"SELECT digest FROM mt_rows WHERE digest IN ({', '.join([marker] * len(chunk))})",  # noqa: S608
+                           chunk)
+            held.update(str(found) for (found,) in cursor.fetchall())
+    finally:
+        cursor.close()
     _bulk_insert(connection, models.rows, ("digest", "body"), [(d, body) for d, body in wanted.items() if d not in held])
 
 
