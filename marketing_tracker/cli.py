@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import PlanError, TrackerError
@@ -74,7 +75,108 @@ def _parser() -> argparse.ArgumentParser:
                                description="Write the sample 618 campaign's files into a folder.")
     demo.add_argument("-o", "--output", metavar="DIR", default="marketing-tracker-demo",
                       help="folder to write into (default: ./marketing-tracker-demo)")
+    _history_parsers(commands)
     return parser
+
+
+# --------------------------------------------------------------------------- the loop over weeks (history)
+
+
+def _history_parsers(commands: Any) -> None:
+    """snapshot, status, remind, archive (DESIGN.md, "The loop over weeks"); the work is in marketing_tracker.history."""
+    db_help = "SQLAlchemy URL of the history (default: $MARKETING_TRACKER_DB, else sqlite:///marketing-tracker.db)"
+    store = commands.add_parser("snapshot", help="store filled copies as dated snapshots in the history database",
+                                description="Read, check and store each copy as a dated snapshot (one transaction "
+                                            "per file). The same content stored twice is one snapshot.")
+    store.add_argument("files", nargs="+", metavar="FILE", help="filled trackers or merged trackers")
+    store.add_argument("--db", metavar="URL", help=db_help)
+
+    week = commands.add_parser("status", help="the Monday report: what changed since the snapshot before",
+                               description="Compare the latest snapshot of a campaign with the one before "
+                                           "(or the last one on or before --since).")
+    week.add_argument("--db", metavar="URL", help=db_help)
+    week.add_argument("--campaign", metavar="NAME", help="the campaign (default: the one stored last)")
+    week.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="compare with the last snapshot on or before this day")
+    week.add_argument("--format", choices=["text", "markdown", "json"], default="text", help="output format (default: text)")
+    week.add_argument("--html", metavar="F.html", help="also write the report as a page")
+    week.add_argument("-o", "--output", metavar="F.xlsx", help="also write the report as a workbook")
+
+    chase = commands.add_parser("remind", help="per owner, the tasks overdue or due soon (no database)",
+                                description="The chase list of one copy: per owner, open tasks overdue or due "
+                                            "within --within days.")
+    chase.add_argument("file", metavar="FILE", help="a filled tracker")
+    chase.add_argument("--within", type=_positive, default=3, metavar="DAYS", help="due within this many days (default: 3)")
+    chase.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD",
+                       help="as of this day (default: the workbook's status date, else today)")
+    chase.add_argument("--format", choices=["text", "markdown", "json"], default="text", help="output format (default: text)")
+
+    lessons = commands.add_parser("archive", help="lessons across every campaign in the history",
+                                  description="On-time rate per department, delay causes, typical durations per "
+                                              "phase and KPI achievement, across campaigns.")
+    lessons.add_argument("--db", metavar="URL", help=db_help)
+    lessons.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    lessons.add_argument("--html", metavar="F.html", help="also write the lessons as a page")
+
+
+def _snapshot(args: argparse.Namespace) -> int:
+    from .history import History
+    from .history.snapshot import snapshot_files
+
+    with History(args.db) as history:
+        results = snapshot_files(history, args.files)
+    for result in results:
+        if result.snapshot is None:
+            print(f"{PROG}: error: {result.error}", file=sys.stderr)
+            continue
+        s = result.snapshot
+        state = "stored" if s.new else "already stored"
+        print(f"{result.path}: {state} as snapshot {s.id} of {s.campaign} as of {s.status_date} "
+              f"({s.tasks} tasks, {s.findings} findings)")
+    return EXIT_UNUSABLE if any(r.snapshot is None for r in results) else EXIT_OK
+
+
+def _status(args: argparse.Namespace) -> int:
+    from .history import History
+    from .history.status import render_json, render_text, status_report
+
+    with History(args.db, create=False) as history:
+        report = status_report(history, campaign=args.campaign, since=args.since)
+    if args.html or args.output:  # the page and workbook writers load only when asked for
+        from .history.pages import status_html, write_html, write_status_xlsx
+
+        if args.html:
+            write_html(status_html(report), args.html)
+        if args.output:
+            write_status_xlsx(report, args.output)
+    print(render_json(report) if args.format == "json" else render_text(report, markdown=args.format == "markdown"),
+          end="\n" if args.format == "json" else "")
+    return EXIT_OK
+
+
+def _remind(args: argparse.Namespace) -> int:
+    from .history.remind import reminders, render_json, render_text
+    from .reader import read_tracker
+
+    chase = reminders(read_tracker(args.file), within=args.within, as_of=args.as_of)
+    print(render_json(chase) if args.format == "json" else render_text(chase, markdown=args.format == "markdown"),
+          end="\n" if args.format == "json" else "")
+    return EXIT_OK
+
+
+def _archive(args: argparse.Namespace) -> int:
+    from .history import History
+    from .history.archive import archive, render_json, render_text
+    from .history.pages import archive_html, write_html
+
+    with History(args.db, create=False) as history:
+        lessons = archive(history)
+    if args.html:
+        write_html(archive_html(lessons), args.html)
+    print(render_json(lessons) if args.format == "json" else render_text(lessons), end="\n" if args.format == "json" else "")
+    return EXIT_OK
+
+
+HISTORY_HANDLERS = {"snapshot": _snapshot, "status": _status, "remind": _remind, "archive": _archive}
 
 
 def _common_check_options(command: argparse.ArgumentParser) -> None:
@@ -188,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
     handlers = {"new": _new, "validate": _validate, "annotate": _annotate, "merge": _merge, "recap": _recap,
-                "demo": _demo}
+                "demo": _demo, **HISTORY_HANDLERS}
     try:
         return handlers[args.command](args)
     except PlanError as exc:

@@ -97,3 +97,83 @@ def chromium() -> Any:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# --------------------------------------------------------------------------- a real PostgreSQL, started by the tests
+
+def _postgres_bin() -> Path | None:
+    """Debian's PostgreSQL programs (postgresql-15 or newer), else pg_ctl's folder on PATH."""
+    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), reverse=True):
+        return candidate.parent
+    found = shutil.which("pg_ctl")
+    return Path(found).resolve().parent if found and (Path(found).resolve().parent / "initdb").exists() else None
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    """initdb refuses to run as root: run the cluster as the postgres user then."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Any:
+    """A PostgreSQL cluster of its own in a temporary folder, on a unix socket there (no TCP), stopped at the end.
+
+    Yields the socket folder. Skipped where PostgreSQL or psycopg is missing, except under CI (.ci/run installs
+    Debian's postgresql; this fixture starts and stops the server itself).
+    """
+    import tempfile
+
+    bindir = _postgres_bin()
+    missing = None
+    if bindir is None:
+        missing = "PostgreSQL is not installed (Debian: postgresql)"
+    else:
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            missing = "psycopg is not installed (pip install -e '.[test]')"
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the PostgreSQL tests, but {missing}")
+        pytest.skip(missing)
+    assert bindir is not None
+    folder = Path(tempfile.mkdtemp(prefix="mt-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    data, log = folder / "data", folder / "server.log"
+    subprocess.run(_as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
+                                 "--no-sync", "-E", "UTF8", "--locale", "C"]),
+                   check=True, capture_output=True, cwd=folder)
+    options = f"-c listen_addresses='' -k {folder} -c fsync=off -c full_page_writes=off"
+    subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w",
+                                 "start"]), check=True, capture_output=True, cwd=folder)
+    try:
+        yield folder
+    finally:
+        subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
+                       check=False, capture_output=True, cwd=folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_DATABASES = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def postgres_url(postgres_server: Path) -> str:
+    """A new, empty database on the test server, as an SQLAlchemy URL."""
+    from sqlalchemy import create_engine, text
+
+    name = f"mt_{os.getpid()}_{next(_DATABASES)}"
+    admin = create_engine(f"postgresql+psycopg://postgres@/postgres?host={postgres_server}", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return f"postgresql+psycopg://postgres@/{name}?host={postgres_server}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def history_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The history tests run on SQLite and on a real PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'history.db'}"
+    return str(request.getfixturevalue("postgres_url"))

@@ -1,0 +1,33 @@
+"""Storing copies: each file read, validated and stored on its own, a bad one never stopping the rest."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..errors import TrackerError
+from .store import History, Snapshot
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What became of one file: its snapshot, or the one-line reason it could not be stored."""
+
+    path: str
+    snapshot: Snapshot | None
+    error: str | None = None
+
+
+def snapshot_files(history: History, paths: Sequence[str | os.PathLike[str]]) -> list[Stored]:
+    """Store each copy as a snapshot (one transaction per file); unreadable files are reported, not raised."""
+    results = []
+    for path in paths:
+        try:
+            results.append(Stored(os.fspath(path), history.add(path)))
+        except TrackerError as exc:
+            results.append(Stored(os.fspath(path), None, str(exc)))
+    return results
+
+
+__all__ = ["Stored", "snapshot_files"]
