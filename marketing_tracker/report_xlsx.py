@@ -16,6 +16,7 @@ from typing import Any
 
 import xlsxwriter
 
+from . import xlsxwriter_calls
 from .fileio import atomic_output
 from .recap import Recap
 from .schema import ENUMERATIONS, HEADER_FILL, MILESTONE_STATES, RECAP_SECTIONS, RECAP_TEXT, TITLE_FONT, Locale
@@ -87,28 +88,30 @@ class _RecapBook:
         plain = self.fmt(border=1)
         cell_formats = [self.fmt(border=1, num_format=(formats or {})[col]) if col in (formats or {}) else plain
                         for col in range(len(headers))]
-        put = self.put
+        put, writers = self.put, xlsxwriter_calls.cell_writers(ws)
         for offset, values in enumerate(rows, start=1):
             for col, value in enumerate(values):
-                put(ws, row + offset, col, value, cell_formats[col])
+                put(ws, row + offset, col, value, cell_formats[col], writers)
         return row + 1, row + max(len(rows), 1)
 
     @staticmethod
-    def put(ws: Any, row: int, col: int, value: Any, cell_format: Any) -> None:
-        # Typed writes through the bodies of xlsxwriter's public methods (rows and columns are numbers here).
+    def put(ws: Any, row: int, col: int, value: Any, cell_format: Any,
+            writers: xlsxwriter_calls.CellWriters | None = None) -> None:
+        # Typed writes through the bodies of xlsxwriter's public methods where usable (rows and columns are numbers).
         kind = value.__class__
         if value is None or value == "":
             return  # an empty cell is not written: 20,000-row tables stay small
+        write = writers or xlsxwriter_calls.cell_writers(ws)
         if kind is str:
-            ws._write_string(row, col, value, cell_format)
+            write.string(row, col, value, cell_format)
         elif kind is bool:
-            ws._write_string(row, col, "✓" if value else "", cell_format)
+            write.string(row, col, "✓" if value else "", cell_format)
         elif kind is int or kind is float:
-            ws._write_number(row, col, value, cell_format)
+            write.number(row, col, value, cell_format)
         elif isinstance(value, date):
-            ws._write_datetime(row, col, datetime.combine(value, time()), cell_format)
+            write.datetime(row, col, datetime.combine(value, time()), cell_format)
         else:
-            ws._write_string(row, col, str(value), cell_format)
+            write.string(row, col, str(value), cell_format)
 
     def label(self, enumeration: str, key: str) -> str:
         try:
