@@ -14,6 +14,7 @@ import pytest
 from marketing_tracker import read_tracker, validate
 from marketing_tracker.annotate import annotate
 
+from .cells import Header, header
 from .conftest import DATA, LibreOffice, run_cli
 
 SOURCE = DATA / "filled" / "libreoffice_filled.xlsx"
@@ -27,26 +28,33 @@ def load(path: Path) -> openpyxl.Workbook:
 
 
 @pytest.fixture(scope="module")
+def saved() -> Header:
+    """The tasks sheet's columns as the user saved them (a column 优先级 inserted before 任务描述)."""
+    return header(load(SOURCE)[SHEET], "tasks")
+
+
+@pytest.fixture(scope="module")
 def annotated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tracker = read_tracker(SOURCE)
     out = tmp_path_factory.mktemp("annotated") / "checked.xlsx"
     return annotate(SOURCE, validate(tracker, as_of=date(2024, 5, 24)), out, locale="zh-CN")
 
 
-def test_each_finding_is_a_comment_and_a_fill_on_its_cell(annotated: Path) -> None:
+def test_each_finding_is_a_comment_and_a_fill_on_its_cell(annotated: Path, saved: Header) -> None:
     ws = load(annotated)[SHEET]
-    assert "[end-before-start]" in ws["H7"].comment.text
-    assert ws["H7"].fill.fgColor.rgb.endswith("FFC7CE")     # error: red
-    assert ws["F10"].fill.fgColor.rgb.endswith("FFEB9C")    # warning: amber
-    assert "[normalized]" in ws["L5"].comment.text
+    planned_end, owner, status = saved.cell("planned_end", 7), saved.cell("owner", 10), saved.cell("status", 5)
+    assert "[end-before-start]" in ws[planned_end].comment.text
+    assert ws[planned_end].fill.fgColor.rgb.endswith("FFC7CE")     # error: red
+    assert ws[owner].fill.fgColor.rgb.endswith("FFEB9C")    # warning: amber
+    assert "[normalized]" in ws[status].comment.text
 
 
-def test_several_findings_on_one_cell_share_its_comment(annotated: Path) -> None:
-    text = load(annotated)[SHEET]["A12"].comment.text
+def test_several_findings_on_one_cell_share_its_comment(annotated: Path, saved: Header) -> None:
+    text = load(annotated)[SHEET][saved.cell("task_id", 12)].comment.text
     assert "[duplicate-id]" in text and "[id-prefix]" in text
 
 
-def test_a_findings_sheet_comes_first_with_links_to_the_cells(annotated: Path) -> None:
+def test_a_findings_sheet_comes_first_with_links_to_the_cells(annotated: Path, saved: Header) -> None:
     book = load(annotated)
     sheet = book.worksheets[0]
     assert sheet.title == "检查结果"
@@ -54,7 +62,7 @@ def test_a_findings_sheet_comes_first_with_links_to_the_cells(annotated: Path) -
     first = [c.value for c in sheet[2]]
     assert first[0] == "错误"
     links = {sheet.cell(r, 4).hyperlink.location for r in range(2, sheet.max_row + 1) if sheet.cell(r, 4).hyperlink}
-    assert f"'{SHEET}'!H7" in links
+    assert f"'{SHEET}'!{saved.cell('planned_end', 7)}" in links
 
 
 def test_the_original_is_not_touched(tmp_path: Path) -> None:
@@ -84,13 +92,15 @@ def test_data_dropdowns_formats_names_and_protection_survive(annotated: Path) ->
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_sees_the_same_dropdowns_and_conditional_formats(annotated: Path, libreoffice: LibreOffice) -> None:
-    job = {"validation": [{"sheet": SHEET, "cell": "L40"}, {"sheet": SHEET, "cell": "K40"}], "read": []}
+def test_libreoffice_sees_the_same_dropdowns_and_conditional_formats(annotated: Path, saved: Header,
+                                                                    libreoffice: LibreOffice) -> None:
+    status, progress = saved.cell("status", 40), saved.cell("progress", 40)  # a spare row
+    job = {"validation": [{"sheet": SHEET, "cell": status}, {"sheet": SHEET, "cell": progress}], "read": []}
     original = libreoffice.run({"input": str(SOURCE), **job})
     copy = libreoffice.run({"input": str(annotated), **job})
     assert copy["conditional_formats"] == {"检查结果": 0, **original["conditional_formats"]}
     assert copy["read"] == original["read"]
-    assert copy["read"][f"validation:{SHEET}!L40"]["type"] == "LIST"
+    assert copy["read"][f"validation:{SHEET}!{status}"]["type"] == "LIST"
 
 
 def test_the_command_refuses_to_write_over_its_input(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import pytest
 from marketing_tracker import Plan, load_plan, read_tracker, write_tracker
 from marketing_tracker.merge import MergeRefused, merge_trackers, write_merged
 
+from .cells import headers
 from .conftest import DATA, PLAN_618, PLAN_SPRING, run_cli
 
 
@@ -65,11 +66,13 @@ def test_a_field_filled_differently_is_a_conflict_naming_both_files(tmp_path: Pa
     rows[0].update(progress=80, status="in_progress")
     third = write_tracker(plan, tmp_path / "design.xlsx", records={"tasks": rows})
     merged = merge_trackers([copies[0], third])
+    tasks = headers(third)["tasks"]  # both copies have the generated layout; M001 is on row 4
     assert {(f.code, f.cell, f.column) for f in merged.findings} == {
-        ("merge-conflict", "J4", "progress"), ("merge-conflict", "K4", "status")}
+        ("merge-conflict", tasks.cell("progress", 4), "progress"), ("merge-conflict", tasks.cell("status", 4), "status")}
     progress = next(f for f in merged.findings if f.column == "progress")
-    assert progress.message("en") == ("进度(%) differs between copies: market.xlsx!执行任务跟踪表!J4 has 100, "
-                                      "design.xlsx!执行任务跟踪表!J4 has 80; the first was kept")
+    cell = tasks.cell("progress", 4)
+    assert progress.message("en") == (f"进度(%) differs between copies: market.xlsx!执行任务跟踪表!{cell} has 100, "
+                                      f"design.xlsx!执行任务跟踪表!{cell} has 80; the first was kept")
     assert merged.records["tasks"][0]["progress"] == 100
 
 

@@ -17,6 +17,7 @@ from marketing_tracker.demo import SAMPLE_AS_OF, sample_records
 from marketing_tracker.recap import Recap, recap
 from marketing_tracker.report_html import recap_html, write_recap_html
 from marketing_tracker.report_xlsx import write_recap_xlsx
+from marketing_tracker.schema import RECAP_TEXT
 
 from .conftest import PLAN_618, LibreOffice, run_cli
 
@@ -69,7 +70,8 @@ def test_the_workbook_numbers_are_the_figures(workbook: Path, figures: Recap) ->
     assert values["按时完成率"] == 0.75
     assert values["最长延期(天)"] == 5
     kpis = book["关键指标"]
-    assert [kpis.cell(r, 4).value for r in range(4, 8)] == [k["actual"] for k in figures.kpis]
+    actual = [c.value for c in kpis[3]].index(RECAP_TEXT["actual"].get("zh-CN")) + 1  # the column headed 实际
+    assert [kpis.cell(r, actual).value for r in range(4, 8)] == [k["actual"] for k in figures.kpis]
 
 
 def test_spreadsheet_text_never_becomes_a_formula(tmp_path: Path) -> None:
@@ -194,11 +196,14 @@ def test_the_page_fits_a_phone_and_prints_to_a4(page: Path, chromium: Any, tmp_p
 @pytest.mark.libreoffice
 def test_libreoffice_opens_the_recap_workbook_with_its_figures(workbook: Path, libreoffice: LibreOffice,
                                                                figures: Recap) -> None:
+    kpi_sheet = openpyxl.load_workbook(workbook)["关键指标"]
+    header = {c.value: c.column_letter for c in kpi_sheet[3]}
+    first_actual = f"{header[RECAP_TEXT['actual'].get('zh-CN')]}4"  # the column headed 实际, the first KPI's row
     result = libreoffice.run({"input": str(workbook), "read": [{"sheet": "复盘概览", "cell": "A1"},
-                                                               {"sheet": "关键指标", "cell": "D4"}]})
+                                                               {"sheet": "关键指标", "cell": first_actual}]})
     assert result["sheets"][0] == "复盘概览"
     assert result["read"]["复盘概览!A1"]["string"].startswith("品牌618周年庆")
-    assert result["read"]["关键指标!D4"]["value"] == figures.kpis[0]["actual"]
+    assert result["read"][f"关键指标!{first_actual}"]["value"] == figures.kpis[0]["actual"]
     assert result["charts"]["阶段"] == 2 and result["charts"]["延期分析"] == 1 and result["charts"]["预算"] == 1
     assert result["charts"]["关键指标"] == 4
 
