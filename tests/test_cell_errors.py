@@ -69,9 +69,12 @@ def test_an_error_in_an_input_cell_is_an_error_and_says_what_to_do() -> None:
 
 def test_a_broken_template_formula_is_a_warning_because_the_column_is_recomputed() -> None:
     findings = validate(read_tracker(ERRORS.with_suffix(".xlsx")), as_of=AS_OF)
-    s6 = next(f for f in findings if f.cell == at()["tasks"].cell("delay_days", 6))
+    cell = at()["tasks"].cell("delay_days", 6)
+    s6 = next(f for f in findings if f.cell == cell)
     assert s6.severity == "warning" and s6.column == "delay_days"
-    assert "copy the formula from a good row" in s6.message("en")
+    # in the workbook's language (the English wording is checked where the words are rendered)
+    assert s6.message("zh-CN") == (f"{cell} 的公式显示错误值 #DIV/0!：「延期天数」已由工具按本行数据重新计算，"
+                                   "请从正常的一行复制公式修复表格")
 
 
 def test_an_error_cell_is_reported_once_not_also_as_missing_or_unreadable() -> None:
@@ -99,8 +102,10 @@ def test_the_json_report_carries_the_error_text() -> None:
 def test_the_annotated_copy_marks_the_error_cell(tmp_path: Path) -> None:
     out = tmp_path / "checked.xlsx"
     done = run_cli("annotate", str(ERRORS.with_suffix(".xlsx")), "-o", str(out), "--as-of", AS_OF.isoformat())
-    assert done.returncode in (0, 1), done.stderr
-    assert "[cell-error]" in openpyxl.load_workbook(out)[TASKS][at()["tasks"].cell("progress", 4)].comment.text
+    assert done.returncode == 1, done.stderr  # the copy has errors
+    progress = at()["tasks"].cell("progress", 4)
+    assert openpyxl.load_workbook(out)[TASKS][progress].comment.text == (
+        f"[cell-error] {progress} 显示错误值 #DIV/0!，而不是「进度(%)」：请重新填写该单元格")
 
 
 def test_a_merge_takes_the_value_another_copy_has_over_an_error(tmp_path: Path) -> None:

@@ -125,10 +125,11 @@ def test_planned_tasks_are_prefilled(tasks: Worksheet, cols: Header) -> None:
 def test_at_least_200_spare_rows_carry_formulas_and_validation(book: openpyxl.Workbook, tasks: Worksheet,
                                                               cols: Header) -> None:
     last = last_task_row(book)
-    assert last - FIRST_DATA_ROW - 9 >= 200
-    delay = tasks[cols.cell("delay_days", last)]
-    assert str(delay.value).startswith("=IFERROR(")
-    assert cols.cell("planned_end", last) in str(delay.value)
+    assert last == FIRST_DATA_ROW + 9 + 200  # the 9 tasks, then the sheet's 200 spare rows (1-based: row 212)
+    end, actual_end, status, progress = (cols.cell(k, last) for k in ("planned_end", "actual_end", "status", "progress"))
+    assert tasks[cols.cell("delay_days", last)].value == (
+        f'=IFERROR(IF({end}="","",IF({actual_end}<>"",MAX(0,{actual_end}-{end}),'
+        f'IF(OR({status}="已完成",N({progress})>=100),0,MAX(0,mt_asof-{end})))),"")')
     for sqref in validations(tasks):
         assert sqref.endswith(str(last)), sqref
 
@@ -160,7 +161,7 @@ def test_validation_rules(book: openpyxl.Workbook, tasks: Worksheet, cols: Heade
                           formula1: str, formula2: str | None) -> None:
     dv = validations(tasks)[data_range(cols, column, last_task_row(book))]
     assert (dv.type, dv.formula1, dv.formula2) == (kind, formula1, formula2)
-    assert dv.showErrorMessage
+    assert dv.showErrorMessage is True
 
 
 def test_task_ids_must_be_unique(book: openpyxl.Workbook, tasks: Worksheet, cols: Header) -> None:
@@ -174,14 +175,14 @@ def test_an_end_date_may_not_precede_its_start(book: openpyxl.Workbook, tasks: W
     dv = validations(tasks)[data_range(cols, "planned_end", last_task_row(book))]
     assert dv.type == "custom"
     assert dv.formula1 == 'AND(ISNUMBER(G4),G4>=DATE(2024,3,2),G4<=DATE(2024,8,29),OR(F4="",G4>=F4))'
-    assert "不早于「计划开始时间」" in dv.error
+    assert dv.error == "「计划结束时间」须为 2024-03-02 至 2024-08-29 之间的日期，且不早于「计划开始时间」。"
 
 
 def test_an_owner_outside_the_list_is_a_warning_not_a_stop(book: openpyxl.Workbook, tasks: Worksheet, cols: Header) -> None:
     dv = validations(tasks)[data_range(cols, "owner", last_task_row(book))]
     assert dv.errorStyle == "warning"
     assert dv.promptTitle == "负责人"
-    assert "下拉列表" in dv.prompt
+    assert dv.prompt == "从下拉列表选择负责人（须为活动参与人员）"
 
 
 def test_messages_follow_the_workbook_language(books: dict[str, openpyxl.Workbook]) -> None:
@@ -251,13 +252,13 @@ def test_a_long_campaign_gets_a_weekly_gantt(tmp_path: Path) -> None:
 
 
 def test_headers_and_formulas_are_locked_inputs_are_not(tasks: Worksheet, cols: Header) -> None:
-    assert tasks.protection.sheet
+    assert tasks.protection.sheet is True
     assert tasks.protection.password is None
     assert tasks.protection.sort is False and tasks.protection.autoFilter is False  # False = not forbidden
-    assert tasks[cols.cell("task_id", HEADER_ROW + 1)].protection.locked
-    assert tasks[cols.cell("delay_days", FIRST_DATA_ROW + 1)].protection.locked
-    assert not tasks[cols.cell("task_id", FIRST_DATA_ROW + 1)].protection.locked
-    assert not tasks[cols.cell("progress", FIRST_DATA_ROW + 1)].protection.locked
+    assert tasks[cols.cell("task_id", HEADER_ROW + 1)].protection.locked is True
+    assert tasks[cols.cell("delay_days", FIRST_DATA_ROW + 1)].protection.locked is True
+    assert tasks[cols.cell("task_id", FIRST_DATA_ROW + 1)].protection.locked is False
+    assert tasks[cols.cell("progress", FIRST_DATA_ROW + 1)].protection.locked is False
 
 
 def test_spare_row_inputs_are_unlocked_through_the_column_format(tasks: Worksheet, cols: Header) -> None:
@@ -269,14 +270,14 @@ def test_spare_row_inputs_are_unlocked_through_the_column_format(tasks: Workshee
 
 def test_a_password_can_protect_the_sheets(tmp_path: Path, plan_618: Plan) -> None:
     ws = load(write_tracker(plan_618, tmp_path / "p.xlsx", password="s3cret"))[TASK_SHEET["zh-CN"]]
-    assert ws.protection.password
+    assert ws.protection.password == "DBFF"  # Excel's legacy sheet-protection hash of "s3cret"
 
 
 def test_headers_and_the_id_columns_are_frozen_and_print_in_landscape(tasks: Worksheet, cols: Header) -> None:
     assert tasks.freeze_panes == cols.cell("description", FIRST_DATA_ROW + 1)  # ID and name stay in view
     assert tasks.print_title_rows == "$3:$3"
     assert tasks.page_setup.orientation == "landscape"
-    assert tasks.sheet_properties.pageSetUpPr.fitToPage
+    assert tasks.sheet_properties.pageSetUpPr.fitToPage is True
     assert tasks.page_setup.fitToHeight == 0
 
 
@@ -317,7 +318,7 @@ def test_the_info_sheet_holds_the_campaign_and_its_status_date(book: openpyxl.Wo
     assert values["数据截止日"] is None
     status_date = info_cell(ws, "as_of_input")
     assert values["当前计算日期"] == f'=IF({status_date}="",TODAY(),{status_date})'
-    assert not ws[status_date].protection.locked
+    assert ws[status_date].protection.locked is False
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
