@@ -1,6 +1,6 @@
 """The ``marketing-tracker`` command: parse, call the library, print, set the exit code.
 
-Exit codes (DESIGN.md): 0 fine, 1 the files were read and have errors, 2 unusable input
+Exit codes (docs/cli.md): 0 fine, 1 the files were read and have errors, 2 unusable input
 or arguments. Expected failures print one line (a refused plan adds one line per
 problem) and never a traceback; set ``MARKETING_TRACKER_DEBUG=1`` to see one for bugs.
 """
@@ -83,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _history_parsers(commands: Any) -> None:
-    """snapshot, status, remind, archive (DESIGN.md, "The loop over weeks"); the work is in marketing_tracker.history."""
+    """snapshot, status, remind, archive (docs/history.md); the work is in marketing_tracker.history."""
     db_help = "SQLAlchemy URL of the history (default: $MARKETING_TRACKER_DB, else sqlite:///marketing-tracker.db)"
     store = commands.add_parser("snapshot", help="store filled copies as dated snapshots in the history database",
                                 description="Read, check and store each copy as a dated snapshot (one transaction "

@@ -244,7 +244,7 @@ class Finding:
         return CODES[self.code].message.get(locale).format_map(values)
 
     def to_dict(self, locale: Locale) -> dict[str, Any]:
-        """The JSON shape of DESIGN.md."""
+        """One finding as ``validate --format json`` lists it (docs/cli.md)."""
         value = self.value
         if isinstance(value, (date, datetime)):
             value = value.isoformat()

@@ -1,7 +1,7 @@
 """Tracker -> the recap figures management asks for (pure computation with pandas, no I/O).
 
 The recap (复盘) looks along time, responsibility and resources, and at the results against
-the goals (DOMAIN.md). Every figure is computed from the typed tables and the same rules
+the goals (docs/recap.md). Every figure is computed from the typed tables and the same rules
 the workbook shows (:mod:`derived`), never from a cached cell. Rates are fractions 0-1,
 days are whole days. A task still open past its planned end counts its days late up to
 the as-of date.

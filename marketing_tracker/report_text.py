@@ -1,7 +1,7 @@
 """Checking many files, and the findings as text for people or JSON for machines.
 
 A bad file never stops the others: each is read and validated on its own, and one that
-cannot be read at all becomes a one-line error with exit code 2 (DESIGN.md).
+cannot be read at all becomes a one-line error with exit code 2 (docs/cli.md).
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def render_text(results: list[CheckedFile], *, lang: Locale | None = None, verbo
 
 
 def render_json(results: list[CheckedFile], *, lang: Locale | None = None) -> str:
-    """The JSON document of DESIGN.md (``validate --format json``)."""
+    """The JSON document of ``validate --format json``, as docs/cli.md spells it."""
     files: list[dict[str, object]] = []
     everything: list[Finding] = []
     for result in results:

@@ -25,6 +25,7 @@ from typing import Any
 
 import xlsxwriter
 
+from . import xlsxwriter_calls
 from .dates import to_serial
 from .fileio import atomic_output
 from .printing import Page, column_points, fit_scale, rows_per_page, set_up
@@ -198,7 +199,7 @@ class _RecapBook:
             layout.need(col + offset, min(48.0, max(width, shown + 2, min(shown_width(text, None) / 2 + 2, 14), 8)))
         plain = self.fmt(border=1)
         by_column = [self.fmt(border=1, num_format=formats[c]) if c in formats else plain for c in range(len(headers))]
-        put = self.put
+        put, writers = self.put, xlsxwriter_calls.cell_writers(ws)
         for offset, values in enumerate(rows, start=1):
             own = cell_formats[offset - 1] if cell_formats else {}
             for c, value in enumerate(values):
@@ -206,7 +207,7 @@ class _RecapBook:
                 if value is None and number_format in MEASURED:
                     value = NOTHING  # a rate or an average with nothing to measure shows a dash, not a blank
                 cell_format = self.fmt(border=1, num_format=own[c]) if c in own else by_column[c]
-                put(ws, row + offset, col + c, value, cell_format)
+                put(ws, row + offset, col + c, value, cell_format, writers)
         return row + 1, row + max(len(rows), 1)
 
     def chart(self, ws: Any, chart: Any, *, col: int = 0, x_scale: float = 1.0, y_scale: float = 1.0,
@@ -248,21 +249,23 @@ class _RecapBook:
                         scale=layout.scale(), repeat_rows=layout.repeat, row_breaks=layout.breaks()))
 
     @staticmethod
-    def put(ws: Any, row: int, col: int, value: Any, cell_format: Any) -> None:
-        # Typed writes through the bodies of xlsxwriter's public methods (rows and columns are numbers here).
+    def put(ws: Any, row: int, col: int, value: Any, cell_format: Any,
+            writers: xlsxwriter_calls.CellWriters | None = None) -> None:
+        # Typed writes through the bodies of xlsxwriter's public methods where usable (rows and columns are numbers).
         kind = value.__class__
         if value is None or value == "":
             return  # an empty cell is not written: 20,000-row tables stay small
+        write = writers or xlsxwriter_calls.cell_writers(ws)
         if kind is str:
-            ws._write_string(row, col, value, cell_format)
+            write.string(row, col, value, cell_format)
         elif kind is bool:
-            ws._write_string(row, col, "✓" if value else "", cell_format)
+            write.string(row, col, "✓" if value else "", cell_format)
         elif kind is int or kind is float:
-            ws._write_number(row, col, value, cell_format)
+            write.number(row, col, value, cell_format)
         elif isinstance(value, date):
-            ws._write_datetime(row, col, datetime.combine(value, time()), cell_format)
+            write.datetime(row, col, datetime.combine(value, time()), cell_format)
         else:
-            ws._write_string(row, col, str(value), cell_format)
+            write.string(row, col, str(value), cell_format)
 
     def label(self, enumeration: str, key: str) -> str:
         try:

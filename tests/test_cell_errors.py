@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import zipfile
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import openpyxl
@@ -21,18 +22,30 @@ from marketing_tracker.findings import Finding
 from marketing_tracker.merge import merge_trackers
 from marketing_tracker.sheetscan import SheetScan, _scan_part
 
+from .cells import Header, headers
 from .conftest import DATA, PLAN_618, run_cli
 
 ERRORS = DATA / "filled" / "libreoffice_errors"
 TASKS, RACI, LOG = "执行任务跟踪表", "责任矩阵", "指标日报"
 AS_OF = date(2024, 5, 24)
-EXPECTED = {
-    ("cell-error", TASKS, "J4", "#DIV/0!"),  # progress
-    ("cell-error", TASKS, "H5", "#N/A"),  # actual start
-    ("cell-error", RACI, "E4", "#N/A"),  # a role in the matrix
-    ("cell-error", LOG, "D4", "#DIV/0!"),  # a daily actual
-    ("formula-error", TASKS, "S6", "#DIV/0!"),  # the template's days-late formula
-}
+SHEETS = {"tasks": TASKS, "raci": RACI, "kpi_log": LOG}
+ERROR_CELLS = [  # (code, sheet key, row, column key, error shown), as tests/lo/make_fixtures.py typed them
+    ("cell-error", "tasks", 4, "progress", "#DIV/0!"),
+    ("cell-error", "tasks", 5, "actual_start", "#N/A"),
+    ("cell-error", "raci", 4, "person:林设计", "#N/A"),  # a role in the matrix
+    ("cell-error", "kpi_log", 4, "value", "#DIV/0!"),  # a daily actual
+    ("formula-error", "tasks", 6, "delay_days", "#DIV/0!"),  # the template's days-late formula
+]
+
+
+@cache
+def at() -> dict[str, Header]:
+    """The fixture's columns from its header rows (no column was moved: the same in all three formats)."""
+    return headers(ERRORS.with_suffix(".xlsx"))
+
+
+def expected() -> set[tuple[str, str, str, str]]:
+    return {(code, SHEETS[sheet], at()[sheet].cell(key, row), shown) for code, sheet, row, key, shown in ERROR_CELLS}
 
 
 def error_findings(findings: list[Finding]) -> set[tuple[str, str, str, object]]:
@@ -42,28 +55,32 @@ def error_findings(findings: list[Finding]) -> set[tuple[str, str, str, object]]
 @pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".ods"])
 def test_each_error_cell_is_a_finding_at_its_cell_in_every_format(suffix: str) -> None:
     findings = validate(read_tracker(ERRORS.with_suffix(suffix)), as_of=AS_OF)
-    assert error_findings(findings) == EXPECTED
+    assert error_findings(findings) == expected()
 
 
 def test_an_error_in_an_input_cell_is_an_error_and_says_what_to_do() -> None:
     findings = validate(read_tracker(ERRORS.with_suffix(".xlsx")), as_of=AS_OF)
-    j4 = next(f for f in findings if f.cell == "J4" and f.sheet == TASKS)
+    progress = at()["tasks"].cell("progress", 4)  # M001's, typed =1/0
+    j4 = next(f for f in findings if f.cell == progress and f.sheet == TASKS)
     assert j4.severity == "error"
-    assert j4.message("en") == "J4 shows the spreadsheet error #DIV/0! instead of a Progress (%): type the value again"
-    assert j4.message("zh-CN") == "J4 显示错误值 #DIV/0!，而不是「进度(%)」：请重新填写该单元格"
+    assert j4.message("en") == f"{progress} shows the spreadsheet error #DIV/0! instead of a Progress (%): type the value again"
+    assert j4.message("zh-CN") == f"{progress} 显示错误值 #DIV/0!，而不是「进度(%)」：请重新填写该单元格"
 
 
 def test_a_broken_template_formula_is_a_warning_because_the_column_is_recomputed() -> None:
     findings = validate(read_tracker(ERRORS.with_suffix(".xlsx")), as_of=AS_OF)
-    s6 = next(f for f in findings if f.cell == "S6")
+    cell = at()["tasks"].cell("delay_days", 6)
+    s6 = next(f for f in findings if f.cell == cell)
     assert s6.severity == "warning" and s6.column == "delay_days"
-    assert "copy the formula from a good row" in s6.message("en")
+    # in the workbook's language (the English wording is checked where the words are rendered)
+    assert s6.message("zh-CN") == (f"{cell} 的公式显示错误值 #DIV/0!：「延期天数」已由工具按本行数据重新计算，"
+                                   "请从正常的一行复制公式修复表格")
 
 
 def test_an_error_cell_is_reported_once_not_also_as_missing_or_unreadable() -> None:
     findings = validate(read_tracker(ERRORS.with_suffix(".xlsx")), as_of=AS_OF)
-    at_error_cells = [(f.code, f.cell) for f in findings if (f.sheet, f.cell) in {(s, c) for _k, s, c, _v in EXPECTED}]
-    assert sorted(at_error_cells) == sorted((code, cell) for code, _s, cell, _v in EXPECTED)
+    at_error_cells = [(f.code, f.cell) for f in findings if (f.sheet, f.cell) in {(s, c) for _k, s, c, _v in expected()}]
+    assert sorted(at_error_cells) == sorted((code, cell) for code, _s, cell, _v in expected())
 
 
 def test_the_error_value_is_kept_as_the_person_left_it() -> None:
@@ -78,14 +95,17 @@ def test_the_json_report_carries_the_error_text() -> None:
     assert done.returncode == 1
     report = json.loads(done.stdout)
     found = [f for f in report["files"][0]["findings"] if f["code"] == "cell-error"]
-    assert {(f["cell"], f["value"]) for f in found} >= {("J4", "#DIV/0!"), ("H5", "#N/A")}
+    assert {(f["sheet"], f["cell"], f["value"]) for f in found} == {
+        (sheet, cell, shown) for code, sheet, cell, shown in expected() if code == "cell-error"}
 
 
 def test_the_annotated_copy_marks_the_error_cell(tmp_path: Path) -> None:
     out = tmp_path / "checked.xlsx"
     done = run_cli("annotate", str(ERRORS.with_suffix(".xlsx")), "-o", str(out), "--as-of", AS_OF.isoformat())
-    assert done.returncode in (0, 1), done.stderr
-    assert "[cell-error]" in openpyxl.load_workbook(out)[TASKS]["J4"].comment.text
+    assert done.returncode == 1, done.stderr  # the copy has errors
+    progress = at()["tasks"].cell("progress", 4)
+    assert openpyxl.load_workbook(out)[TASKS][progress].comment.text == (
+        f"[cell-error] {progress} 显示错误值 #DIV/0!，而不是「进度(%)」：请重新填写该单元格")
 
 
 def test_a_merge_takes_the_value_another_copy_has_over_an_error(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import pytest
 from marketing_tracker import Plan, load_plan, read_tracker, write_tracker
 from marketing_tracker.merge import MergeRefused, merge_trackers, write_merged
 
+from .cells import header, headers
 from .conftest import DATA, PLAN_618, PLAN_SPRING, run_cli
 
 
@@ -55,8 +56,11 @@ def test_the_merged_tracker_is_a_fresh_one_with_its_dropdowns(tmp_path: Path, co
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ws = openpyxl.load_workbook(out)["执行任务跟踪表"]
-    assert any(dv.formula1 == "mt_list_status" for dv in ws.data_validations.dataValidation)
-    assert ws.protection.sheet
+    status = header(ws, "tasks")
+    lists = [(str(dv.sqref), dv.formula1) for dv in ws.data_validations.dataValidation if dv.formula1 == "mt_list_status"]
+    # the status column, over the 9 tasks and the 200 spare rows after them
+    assert lists == [(f"{status.cell('status', 4)}:{status.cell('status', 4 + 9 + 200 - 1)}", "mt_list_status")]
+    assert ws.protection.sheet is True
 
 
 def test_a_field_filled_differently_is_a_conflict_naming_both_files(tmp_path: Path, copies: tuple[Path, Path]) -> None:
@@ -65,11 +69,13 @@ def test_a_field_filled_differently_is_a_conflict_naming_both_files(tmp_path: Pa
     rows[0].update(progress=80, status="in_progress")
     third = write_tracker(plan, tmp_path / "design.xlsx", records={"tasks": rows})
     merged = merge_trackers([copies[0], third])
+    tasks = headers(third)["tasks"]  # both copies have the generated layout; M001 is on row 4
     assert {(f.code, f.cell, f.column) for f in merged.findings} == {
-        ("merge-conflict", "J4", "progress"), ("merge-conflict", "K4", "status")}
+        ("merge-conflict", tasks.cell("progress", 4), "progress"), ("merge-conflict", tasks.cell("status", 4), "status")}
     progress = next(f for f in merged.findings if f.column == "progress")
-    assert progress.message("en") == ("Progress (%) differs between copies: market.xlsx!执行任务跟踪表!J4 has 100, "
-                                      "design.xlsx!执行任务跟踪表!J4 has 80; the first was kept")
+    cell = tasks.cell("progress", 4)
+    assert progress.message("en") == (f"Progress (%) differs between copies: market.xlsx!执行任务跟踪表!{cell} has 100, "
+                                      f"design.xlsx!执行任务跟踪表!{cell} has 80; the first was kept")
     assert merged.records["tasks"][0]["progress"] == 100
 
 
@@ -119,12 +125,14 @@ def test_the_command_reports_conflicts_and_refusals(tmp_path: Path, copies: tupl
     out = tmp_path / "merged.xlsx"
     done = run_cli("merge", *map(str, copies), "-o", str(out))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"merged 2 files into {out}: 9 tasks, 0 conflicts")
+    assert done.stdout == f"merged 2 files into {out}: 9 tasks, 0 conflicts\n"
     other = write_tracker(load_plan(PLAN_SPRING), tmp_path / "spring.xlsx")
     refused = run_cli("merge", str(copies[0]), str(other), "-o", str(tmp_path / "x.xlsx"))
     assert refused.returncode == 2
-    assert refused.stderr.count("\n") == 1
+    assert refused.stderr == (f"marketing-tracker: error: {other}: belongs to campaign 'Spring Sneaker Launch' "
+                              "(2025-03-01..2025-04-15), not to '品牌618周年庆' (2024-05-01..2024-06-30)\n")
     assert not (tmp_path / "x.xlsx").exists()
     over = run_cli("merge", *map(str, copies), "-o", str(copies[0]))
     assert over.returncode == 2
-    assert "would overwrite an input file" in over.stderr
+    assert over.stderr == (f"marketing-tracker: error: {copies[0]}: the output would overwrite an input file; "
+                           "choose another name\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import subprocess
 import sys
 import zipfile
@@ -44,8 +45,11 @@ def test_templates_escape_user_text() -> None:
 def test_the_package_exports_what_it_lists() -> None:
     import marketing_tracker
 
-    for name in marketing_tracker.__all__:
-        assert getattr(marketing_tracker, name) is not None
+    exported = {name: getattr(marketing_tracker, name) for name in marketing_tracker.__all__}
+    named = {name for name, thing in exported.items() if getattr(thing, "__name__", None) == name}
+    assert set(exported) - named == {"CODES", "__version__"}  # every other name is the class or function of that name
+    assert exported["__version__"] == importlib.metadata.version("marketing-tracker")
+    assert sorted(exported["CODES"]) == sorted(code.code for code in exported["CODES"].values())
 
 
 def test_generating_does_not_load_the_reader() -> None:

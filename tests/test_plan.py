@@ -117,7 +117,7 @@ def test_a_dependency_cycle_is_refused_with_the_circle_spelled_out() -> None:
     data = minimal()
     data["tasks"][0]["depends_on"] = ["E001"]
     problems = problems_of(data)
-    assert any("dependency cycle: M001 -> E001 -> M001" in m or "E001 -> M001 -> E001" in m for m in problems.values())
+    assert problems == {"tasks[0].depends_on": "dependency cycle: M001 -> E001 -> M001"}
 
 
 def test_the_error_message_is_one_line_listing_each_place() -> None:
@@ -125,8 +125,7 @@ def test_the_error_message_is_one_line_listing_each_place() -> None:
     data["tasks"][0]["end"] = date(2025, 2, 1)
     with pytest.raises(PlanError) as caught:
         plan_from_dict(data, source="launch.yaml")
-    assert "\n" not in str(caught.value)
-    assert str(caught.value).startswith("launch.yaml: 1 problem: tasks[0].end:")
+    assert str(caught.value) == "launch.yaml: 1 problem: tasks[0].end: M001: end 2025-02-01 is before start 2025-03-01"
 
 
 def test_a_plan_without_people_offers_everyone_it_names() -> None:

@@ -6,6 +6,7 @@ import json
 import re
 import zipfile
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from marketing_tracker.demo import SAMPLE_AS_OF, sample_records
 from marketing_tracker.recap import Recap, recap
 from marketing_tracker.report_html import recap_html, write_recap_html
 from marketing_tracker.report_xlsx import write_recap_xlsx
+from marketing_tracker.words import RECAP_TEXT
 
 from .conftest import PLAN_618, LibreOffice, run_cli
 
@@ -71,7 +73,8 @@ def test_the_workbook_numbers_are_the_figures(workbook: Path, figures: Recap) ->
     assert (values["平均延期(天)"], summary.cell(next(r for r in range(1, 30) if summary.cell(r, 1).value == "平均延期(天)"),
                                               2).number_format) == (2.3, "0.0")
     kpis = book["关键指标"]
-    assert [kpis.cell(r, 4).value for r in range(4, 8)] == [k["actual"] for k in figures.kpis]
+    actual = [c.value for c in kpis[3]].index(RECAP_TEXT["actual"].get("zh-CN")) + 1  # the column headed 实际
+    assert [kpis.cell(r, actual).value for r in range(4, 8)] == [k["actual"] for k in figures.kpis]
 
 
 def test_spreadsheet_text_never_becomes_a_formula(tmp_path: Path) -> None:
@@ -79,8 +82,11 @@ def test_spreadsheet_text_never_becomes_a_formula(tmp_path: Path) -> None:
     figures = figures_of(plan, tmp_path, M003={"name": "=HYPERLINK(\"http://x\",\"y\")", "risk": "+cmd|' /C calc'!A0"})
     book = openpyxl.load_workbook(write_recap_xlsx(figures, tmp_path / "r.xlsx"))
     delays = book["延期分析"]
-    cells = [c for row in delays.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in "=+"]
-    assert cells and all(c.data_type == "s" for c in cells)
+    cells = [(c.coordinate, c.value, c.data_type) for row in delays.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value[:1] in "=+"]
+    # M003's name and risk in the delay list (row 5), its cause in the Pareto (A11), its name among the pushed tasks (B32)
+    assert cells == [("B5", '=HYPERLINK("http://x","y")', "s"), ("H5", "+cmd|' /C calc'!A0", "s"),
+                     ("A11", "+cmd|' /C calc'!A0", "s"), ("B32", '=HYPERLINK("http://x","y")', "s")]
 
 
 def test_the_json_figures_have_the_documented_keys(tmp_path: Path) -> None:
@@ -90,15 +96,23 @@ def test_the_json_figures_have_the_documented_keys(tmp_path: Path) -> None:
     done = run_cli("recap", str(filled), "--json", str(out), "--as-of", "2024-06-30")
     assert done.returncode == 0, done.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert set(data["overall"]) >= {"tasks", "done", "in_progress", "not_started", "delayed", "blocked",
-                                    "completion_rate", "on_time_rate", "avg_delay_days", "max_delay_days"}
-    assert set(data["phases"][0]) >= {"key", "tasks", "done", "completion_rate", "delay_days"}
-    assert set(data["owners"][0]) >= {"name", "tasks", "done", "on_time", "avg_delay_days"}
-    assert set(data["delays"][0]) >= {"id", "name", "phase", "owner", "planned_end", "actual_end", "days", "cause"}
-    assert set(data["kpis"][0]) >= {"key", "target", "actual", "achievement"}
-    assert set(data["budget"]) >= {"planned", "actual"}
+    # the keys of the table in docs/recap.md, no more and no fewer
+    assert set(data) == {"campaign", "overall", "phases", "owners", "departments", "delays", "delay_causes", "pushed",
+                         "milestones", "kpis", "budget", "issues", "findings", "tasks"}
+    assert set(data["overall"]) == {"tasks", "done", "in_progress", "not_started", "delayed", "blocked",
+                                    "completion_rate", "on_time_rate", "late_tasks", "avg_delay_days", "max_delay_days",
+                                    "expected_progress", "actual_progress", "health"}
+    assert set(data["phases"][0]) == {"key", "label", "planned_start", "planned_end", "actual_start", "actual_end", "tasks",
+                                      "done", "completion_rate", "on_time_rate", "delay_days"}
+    assert set(data["owners"][0]) == {"name", "tasks", "done", "on_time", "late", "avg_delay_days", "open_issues"}
+    assert set(data["delays"][0]) == {"id", "name", "phase", "phase_label", "owner", "planned_end", "actual_end", "days",
+                                      "cause", "open"}
+    assert set(data["kpis"][0]) == {"key", "name", "unit", "target", "actual", "achievement", "direction", "aggregate",
+                                    "met", "series", "forecast"}
+    assert set(data["budget"]) == {"planned", "actual", "variance", "variance_rate", "by_phase", "by_task"}
     assert data["delays"][0] == {**data["delays"][0], "id": "C001", "days": 5, "actual_end": None}
-    assert isinstance(data["findings"], dict)
+    # As of 2024-06-30 C001 (due 06-25) is still open; M002, M003 and M004 started before the task they wait for ended.
+    assert data["findings"] == {"overdue": 1, "starts-before-dependency": 3}
 
 
 def test_the_command_writes_every_output_and_says_so(tmp_path: Path) -> None:
@@ -110,7 +124,9 @@ def test_the_command_writes_every_output_and_says_so(tmp_path: Path) -> None:
     assert done.stdout.splitlines()[0] == "recap of 品牌618周年庆 as of 2024-06-30: 9 tasks, 89% done, 75% on time, 3 late"
     assert (tmp_path / "r.xlsx").is_file() and (tmp_path / "r.html").is_file()
     nothing = run_cli("recap", str(filled))
-    assert nothing.returncode == 2 and "say what to write" in nothing.stderr
+    assert nothing.returncode == 2
+    assert nothing.stderr == ("marketing-tracker: error: say what to write: -o recap.xlsx, --html recap.html and/or "
+                              "--json figures.json\n")
 
 
 def test_several_copies_are_merged_before_the_recap(tmp_path: Path) -> None:
@@ -143,11 +159,49 @@ def test_the_page_names_nothing_to_fetch(page: Path) -> None:
     assert "default-src 'none'" in html
 
 
+class _Tables(HTMLParser):
+    """The text of every table row of a page, cell by cell."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append("".join(self.cell).strip())
+            self.cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def table_rows(html: str) -> list[list[str]]:
+    tables = _Tables()
+    tables.feed(html)
+    return tables.rows
+
+
 def test_the_page_shows_the_same_numbers(page: Path, figures: Recap) -> None:
     html = page.read_text(encoding="utf-8")
-    assert f"{figures.overall['completion_rate'] * 100:.1f}%" in html  # 88.9%
-    assert "75.0%" in html and "96.0%" in html and "116.7%" in html
-    assert "延期1天(服务器调试)" in html
+    cards = dict((label, value) for value, label in
+                 re.findall(r'<div class="card"><div class="v">([^<]*)</div><div class="k">([^<]*)</div>', html))
+    assert cards["完成率"] == f"{figures.overall['completion_rate'] * 100:.1f}%" == "88.9%"  # 8 of 9 tasks done
+    assert cards["按时完成率"] == "75.0%"  # 6 of the 8 done tasks on time (M003 and P002 a day late)
+    rows = table_rows(html)
+    kpis = rows[rows.index(["指标", "目标", "实际", "达成率", "结论", "按当前速度预计"]) + 1:][:4]
+    assert kpis == [["销售额 (万元)", "500", "480", "96.0%", "未达成", "–"],          # 480 / 500
+                    ["新增会员 (人)", "10,000", "12,000", "120.0%", "达成", "–"],
+                    ["品牌曝光量 (次)", "10,000,000", "6,000,000", "60.0%", "未达成", "–"],
+                    ["直播转化率 (%)", "3", "3.50", "116.7%", "达成", "–"]]           # 3.5 / 3
+    assert ["M003", "电商平台活动页搭建", "筹备期", "吴技术", "2024-05-12", "2024-05-13", "1", "延期1天(服务器调试)"] in rows
     assert '<div class="v">2.3 / 5</div>' in html  # the average days late, to one decimal
 
 
@@ -175,7 +229,8 @@ def test_chromium_renders_the_page_with_no_errors_and_no_requests(page: Path, ch
     tab.goto(page.as_uri())
     assert problems == []
     assert requests == [page.as_uri()]
-    assert tab.locator("svg.chart").count() >= 6
+    # every SVG chart the page carries is drawn (seven for the sample)
+    assert tab.locator("svg.chart").count() == len(re.findall(r'<svg[^>]* class="chart"', page.read_text("utf-8"))) == 7
     assert tab.locator("section").count() == 10
     shot = tmp_path / "recap.png"
     tab.screenshot(path=str(shot), full_page=True)
@@ -210,11 +265,14 @@ def test_the_page_fits_a_phone_and_prints_to_a4(page: Path, chromium: Any, tmp_p
 @pytest.mark.libreoffice
 def test_libreoffice_opens_the_recap_workbook_with_its_figures(workbook: Path, libreoffice: LibreOffice,
                                                                figures: Recap) -> None:
+    kpi_sheet = openpyxl.load_workbook(workbook)["关键指标"]
+    header = {c.value: c.column_letter for c in kpi_sheet[3]}
+    first_actual = f"{header[RECAP_TEXT['actual'].get('zh-CN')]}4"  # the column headed 实际, the first KPI's row
     result = libreoffice.run({"input": str(workbook), "read": [{"sheet": "复盘概览", "cell": "A1"},
-                                                               {"sheet": "关键指标", "cell": "D4"}]})
+                                                               {"sheet": "关键指标", "cell": first_actual}]})
     assert result["sheets"][0] == "复盘概览"
-    assert result["read"]["复盘概览!A1"]["string"].startswith("品牌618周年庆")
-    assert result["read"]["关键指标!D4"]["value"] == figures.kpis[0]["actual"]
+    assert result["read"]["复盘概览!A1"]["string"] == "品牌618周年庆 · 复盘概览"
+    assert result["read"][f"关键指标!{first_actual}"]["value"] == figures.kpis[0]["actual"]
     assert result["charts"]["阶段"] == 2 and result["charts"]["延期分析"] == 1 and result["charts"]["预算"] == 1
     assert result["charts"]["关键指标"] == 4
 
@@ -231,8 +289,10 @@ def test_a_tracker_nobody_filled_yet_still_gives_a_recap(tmp_path: Path) -> None
     blank = write_tracker(load_plan(PLAN_618), tmp_path / "blank.xlsx")
     figures = recap(read_tracker(blank), as_of=date(2024, 4, 1))
     assert figures.overall["done"] == 0 and figures.delays == []
-    assert "<svg" in recap_html(figures)
-    assert write_recap_xlsx(figures, tmp_path / "r.xlsx").is_file()
+    assert len(re.findall(r'<svg[^>]* class="chart"', recap_html(figures))) == 3  # the charts that need no done task
+    book = openpyxl.load_workbook(write_recap_xlsx(figures, tmp_path / "r.xlsx"), read_only=True)
+    assert book.sheetnames == ["复盘概览", "阶段", "负责人与部门", "延期分析", "里程碑", "关键指标", "预算", "问题", "数据质量",
+                               "全部任务"]
 
 
 @pytest.fixture

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl.utils.cell import coordinate_from_string
 
 from marketing_tracker import CODES, Campaign, Finding, Kpi, Milestone, Person, Phase, Plan, Task, read_tracker, validate
+from marketing_tracker.schema import sheet_title
 from marketing_tracker.validate import RULES
 from marketing_tracker.writer import write_tracker
 
+from .cells import Header, headers
 from .conftest import run_cli
 
 AS_OF = date(2025, 3, 8)
@@ -41,7 +47,25 @@ def check(tmp_path: Path, *, m001: dict[str, Any] | None = None, e001: dict[str,
     return validate(read_tracker(path), as_of=as_of)
 
 
-def at(findings: list[Finding], code: str) -> set[tuple[str, str]]:
+@cache
+def layout() -> dict[str, Header]:
+    """PLAN's tracker as its header rows show it (every tracker of these tests has that layout)."""
+    folder = Path(tempfile.mkdtemp(prefix="mt-layout-"))
+    try:
+        return headers(write_tracker(PLAN, folder / "layout.xlsx"))
+    finally:
+        shutil.rmtree(folder)
+
+
+def at(findings: list[Finding], code: str) -> set[tuple[str, str, int]]:
+    """Where the ``code`` findings are: (sheet key, key of the column headed above the cell, row)."""
+    sheets = {sheet_title(key, "en"): key for key in layout()}
+    return {(sheets[f.sheet], layout()[sheets[f.sheet]].key_at(f.cell), coordinate_from_string(f.cell)[1])
+            for f in findings if f.code == code}
+
+
+def addresses(findings: list[Finding], code: str) -> set[tuple[str, str]]:
+    """Where the ``code`` findings are, as (sheet, cell) (for a workbook that is not one of ours)."""
     return {(f.sheet, f.cell) for f in findings if f.code == code}
 
 
@@ -59,29 +83,30 @@ def test_every_code_has_a_rule_or_comes_from_the_reader() -> None:
 @pytest.mark.parametrize(
     ("m001", "e001", "code", "cells"),
     [
-        ({"name": None}, {}, "required-missing", {("Tasks", "B4")}),
-        ({"planned_start": "next week"}, {}, "bad-date", {("Tasks", "F4")}),
-        ({"budget_planned": "lots"}, {}, "bad-number", {("Tasks", "Q4")}),
-        ({"status": "finished-ish"}, {}, "bad-choice", {("Tasks", "K4")}),
-        ({"progress": 120}, {"budget_actual": -5}, "out-of-range", {("Tasks", "J4"), ("Tasks", "R5")}),
-        ({}, {"task_id": "M001"}, "duplicate-id", {("Tasks", "A5")}),
-        ({"planned_end": date(2025, 2, 27)}, {}, "end-before-start", {("Tasks", "G4")}),
-        ({"actual_start": date(2025, 3, 3), "actual_end": date(2025, 3, 2)}, {}, "end-before-start", {("Tasks", "I4")}),
-        ({"actual_end": date(2025, 3, 5)}, {}, "end-without-start", {("Tasks", "H4")}),
-        ({"status": "done", "progress": 50}, {}, "status-mismatch", {("Tasks", "J4")}),
-        ({"status": "in_progress", "progress": 100}, {}, "status-mismatch", {("Tasks", "K4")}),
-        ({}, {"depends_on": "M001,Z9"}, "unknown-reference", {("Tasks", "P5")}),
-        ({"depends_on": "E001"}, {}, "dependency-cycle", {("Tasks", "P4")}),
-        ({}, {}, "overdue", {("Tasks", "G4")}),
+        ({"name": None}, {}, "required-missing", {("tasks", "name", 4)}),
+        ({"planned_start": "next week"}, {}, "bad-date", {("tasks", "planned_start", 4)}),
+        ({"budget_planned": "lots"}, {}, "bad-number", {("tasks", "budget_planned", 4)}),
+        ({"status": "finished-ish"}, {}, "bad-choice", {("tasks", "status", 4)}),
+        ({"progress": 120}, {"budget_actual": -5}, "out-of-range", {("tasks", "progress", 4), ("tasks", "budget_actual", 5)}),
+        ({}, {"task_id": "M001"}, "duplicate-id", {("tasks", "task_id", 5)}),
+        ({"planned_end": date(2025, 2, 27)}, {}, "end-before-start", {("tasks", "planned_end", 4)}),
+        ({"actual_start": date(2025, 3, 3), "actual_end": date(2025, 3, 2)}, {}, "end-before-start",
+         {("tasks", "actual_end", 4)}),
+        ({"actual_end": date(2025, 3, 5)}, {}, "end-without-start", {("tasks", "actual_start", 4)}),
+        ({"status": "done", "progress": 50}, {}, "status-mismatch", {("tasks", "progress", 4)}),
+        ({"status": "in_progress", "progress": 100}, {}, "status-mismatch", {("tasks", "status", 4)}),
+        ({}, {"depends_on": "M001,Z9"}, "unknown-reference", {("tasks", "depends_on", 5)}),
+        ({"depends_on": "E001"}, {}, "dependency-cycle", {("tasks", "depends_on", 4)}),
+        ({}, {}, "overdue", {("tasks", "planned_end", 4)}),
         ({"status": "delayed"}, {}, "overdue", set()),
-        ({"planned_end": date(2025, 4, 10)}, {}, "outside-period", {("Tasks", "G4")}),
+        ({"planned_end": date(2025, 4, 10)}, {}, "outside-period", {("tasks", "planned_end", 4)}),
         ({"planned_start": date(2025, 3, 12), "planned_end": date(2025, 3, 13)}, {}, "outside-period",
-         {("Tasks", "F4"), ("Tasks", "G4")}),
-        ({}, {"phase": "prep"}, "id-prefix", {("Tasks", "A5")}),
-        ({"owner": "Zed"}, {}, "unknown-owner", {("Tasks", "E4")}),
-        ({}, {"planned_start": date(2025, 3, 3)}, "starts-before-dependency", {("Tasks", "F5")}),
-        ({"status": "complete"}, {}, "normalized", {("Tasks", "K4")}),
-        ({"progress": "60%"}, {}, "normalized", {("Tasks", "J4")}),
+         {("tasks", "planned_start", 4), ("tasks", "planned_end", 4)}),
+        ({}, {"phase": "prep"}, "id-prefix", {("tasks", "task_id", 5)}),
+        ({"owner": "Zed"}, {}, "unknown-owner", {("tasks", "owner", 4)}),
+        ({}, {"planned_start": date(2025, 3, 3)}, "starts-before-dependency", {("tasks", "planned_start", 5)}),
+        ({"status": "complete"}, {}, "normalized", {("tasks", "status", 4)}),
+        ({"progress": "60%"}, {}, "normalized", {("tasks", "progress", 4)}),
     ],
 )
 def test_finding_codes_on_the_tasks_sheet(tmp_path: Path, m001: dict[str, Any], e001: dict[str, Any], code: str,
@@ -90,7 +115,7 @@ def test_finding_codes_on_the_tasks_sheet(tmp_path: Path, m001: dict[str, Any], 
 
 
 def test_milestone_missed(tmp_path: Path) -> None:
-    assert at(check(tmp_path, as_of=date(2025, 3, 21)), "milestone-missed") == {("Milestones", "D4")}
+    assert at(check(tmp_path, as_of=date(2025, 3, 21)), "milestone-missed") == {("milestones", "due", 4)}
 
 
 def test_a_met_milestone_is_not_missed(tmp_path: Path) -> None:
@@ -101,7 +126,7 @@ def test_a_met_milestone_is_not_missed(tmp_path: Path) -> None:
 
 def test_raci_rows_need_one_r_and_one_a(tmp_path: Path) -> None:
     raci = [{"task_id": "M001", "person:Ann": "R", "person:Bo": "R"}, {"task_id": "E001", "person:Bo": "RA"}]
-    assert at(check(tmp_path, raci=raci), "raci") == {("RACI", "A4")}
+    assert at(check(tmp_path, raci=raci), "raci") == {("raci", "task_id", 4)}
 
 
 def test_a_task_added_after_the_tracker_went_out_is_an_info_with_its_owner_as_r(tmp_path: Path) -> None:
@@ -119,13 +144,13 @@ def test_issue_log_and_kpi_log_name_known_tasks_and_kpis(tmp_path: Path) -> None
                "owner": "Ann", "status": "in_progress"}]
     log = [{"date": date(2025, 3, 2), "kpi": "Sign-ups", "value": 10}, {"date": date(2025, 3, 2), "kpi": "Likes", "value": 3}]
     findings = check(tmp_path, issues=issues, kpi_log=log)
-    assert at(findings, "unknown-reference") == {("Issue log", "E4"), ("KPI log", "B5")}
+    assert at(findings, "unknown-reference") == {("issues", "task_id", 4), ("kpi_log", "kpi", 5)}
 
 
 def test_issue_resolved_before_raised(tmp_path: Path) -> None:
     issues = [{"issue_id": "I001", "raised": date(2025, 3, 5), "description": "x", "owner": "Ann", "status": "resolved",
                "resolved": date(2025, 3, 4)}]
-    assert at(check(tmp_path, issues=issues), "end-before-start") == {("Issue log", "I4")}
+    assert at(check(tmp_path, issues=issues), "end-before-start") == {("issues", "resolved", 4)}
 
 
 def test_a_missing_required_column_names_what_is_there(tmp_path: Path) -> None:
@@ -141,14 +166,15 @@ def test_a_missing_required_column_names_what_is_there(tmp_path: Path) -> None:
     missing = [f for f in findings if f.code == "header-missing"]
     assert [f.column for f in missing] == ["status"]
     assert "Priority" in missing[0].message("en")
-    assert at(findings, "extra-column") == {("Tasks", "G1")}
-    assert at(findings, "foreign-workbook") == {("", "")}
+    assert addresses(findings, "extra-column") == {("Tasks", "G1")}  # the header cell of the own "Priority" column
+    assert addresses(findings, "foreign-workbook") == {("", "")}
 
 
 def test_messages_come_in_the_workbook_language_or_the_chosen_one(tmp_path: Path) -> None:
     (finding,) = [f for f in check(tmp_path, m001={"planned_end": date(2025, 2, 27)}) if f.code == "end-before-start"]
-    assert finding.message("en") == "Planned end is before Planned start: check G4 (2025-02-27 is before 2025-03-01)"
-    assert finding.message("zh-CN") == "「计划结束时间」早于「计划开始时间」：请检查 G4（2025-02-27 早于 2025-03-01）"
+    cell = layout()["tasks"].cell("planned_end", 4)
+    assert finding.message("en") == f"Planned end is before Planned start: check {cell} (2025-02-27 is before 2025-03-01)"
+    assert finding.message("zh-CN") == f"「计划结束时间」早于「计划开始时间」：请检查 {cell}（2025-02-27 早于 2025-03-01）"
 
 
 def test_json_output_follows_the_contract(tmp_path: Path) -> None:
@@ -161,10 +187,11 @@ def test_json_output_follows_the_contract(tmp_path: Path) -> None:
     assert entry["path"] == str(path)
     assert entry["locale"] == "en"
     assert entry["counts"] == {"tasks": 2, "milestones": 1, "kpis": 1, "issues": 0}
+    cell = layout()["tasks"].cell("planned_end", 4)
     assert entry["findings"][0] == {
-        "code": "end-before-start", "severity": "error", "sheet": "Tasks", "cell": "G4", "row": 4,
+        "code": "end-before-start", "severity": "error", "sheet": "Tasks", "cell": cell, "row": 4,
         "column": "planned_end", "value": "2025-03-01",
-        "message": "Planned end is before Planned start: check G4 (2025-03-01 is before 2025-03-02)",
+        "message": f"Planned end is before Planned start: check {cell} (2025-03-01 is before 2025-03-02)",
     }
     assert document["summary"] == {"errors": 1, "warnings": 0, "infos": 0, "unreadable": 0}
 
@@ -174,7 +201,12 @@ def test_exit_codes_are_the_worst_of_all_files(tmp_path: Path) -> None:
     assert run_cli("validate", str(clean), "--as-of", "2025-02-28").returncode == 0
     warned = run_cli("validate", str(clean), "--as-of", "2025-03-08")
     assert warned.returncode == 0  # warnings are allowed
-    assert "overdue" in warned.stdout
+    due = layout()["tasks"].cell("planned_end", 4)
+    assert warned.stdout.splitlines() == [
+        f"{clean}: 1 warnings (2 tasks)",
+        "  Tasks: 1 warnings",
+        f"    warning {due:<6} overdue                  Task 'M001' was due 2025-03-05 and is 3 days overdue: "
+        f"update it or mark it Delayed ({due})"]
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"not a zip")
     both = run_cli("validate", str(broken), str(clean), "--as-of", "2025-02-28")
@@ -192,9 +224,10 @@ def test_text_output_groups_by_sheet_and_hides_normalised_values_unless_asked(tm
         f"{path}: 1 infos (2 tasks)",
         "  1 values were understood and normalised (--verbose lists them)",
     ]
-    loud = run_cli("validate", str(path), "--as-of", "2025-02-28", "--verbose").stdout
-    assert "  Tasks: 1 infos" in loud
-    assert "K4     normalized" in loud
+    loud = run_cli("validate", str(path), "--as-of", "2025-02-28", "--verbose").stdout.splitlines()
+    assert loud[:2] == [f"{path}: 1 infos (2 tasks)", "  Tasks: 1 infos"]
+    # the finding's line: severity, cell and code in their columns (the message's wording is tested elsewhere)
+    assert (len(loud), loud[2].split()[:3]) == (3, ["info", layout()["tasks"].cell("status", 4), "normalized"])
 
 
 def test_no_progress_bar_when_piped(tmp_path: Path) -> None:

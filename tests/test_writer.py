@@ -16,14 +16,14 @@ from marketing_tracker.schema import (
     FIRST_DATA_ROW,
     GANTT_LEGEND,
     HEADER_ROW,
-    KPIS,
     META_SHEET,
-    MILESTONES,
     RACI_SHEET,
     STATUSES,
     TASKS,
     sheet_title,
 )
+
+from .cells import Header, header, info_cell
 
 TASK_SHEET = {"zh-CN": "执行任务跟踪表", "en": "Tasks"}
 
@@ -56,6 +56,17 @@ def book(books: dict[str, openpyxl.Workbook]) -> openpyxl.Workbook:
 @pytest.fixture(scope="module")
 def tasks(book: openpyxl.Workbook) -> Worksheet:
     return book[TASK_SHEET["zh-CN"]]
+
+
+@pytest.fixture(scope="module")
+def cols(tasks: Worksheet) -> Header:
+    """The tasks sheet's columns, found by their header labels."""
+    return header(tasks, "tasks")
+
+
+def data_range(cols: Header, key: str, last: int) -> str:
+    """The range of a column's data rows, as a validation or a conditional format covers it."""
+    return f"{cols.cell(key, FIRST_DATA_ROW + 1)}:{cols.cell(key, last)}"
 
 
 def validations(ws: Worksheet) -> dict[str, Any]:
@@ -102,28 +113,33 @@ def test_the_domain_columns_come_first_in_the_paper_template_order(tasks: Worksh
                       "实际结束时间", "进度(%)", "当前状态", "实际执行情况简述", "风险/问题", "解决措施", "备注"]
 
 
-def test_planned_tasks_are_prefilled(tasks: Worksheet) -> None:
-    row = [c.value for c in tasks[FIRST_DATA_ROW + 3]][:18]  # M003
-    assert row[:7] == ["M003", "电商平台活动页搭建", None, "筹备期", "吴技术", datetime(2024, 5, 5), datetime(2024, 5, 12)]
-    assert row[9:11] == [0, "未开始"]
-    assert row[15:17] == ["M002", 50000]
+def test_planned_tasks_are_prefilled(tasks: Worksheet, cols: Header) -> None:
+    row = FIRST_DATA_ROW + 3  # M003, 1-based
+    keys = ["task_id", "name", "description", "phase", "owner", "planned_start", "planned_end", "progress", "status",
+            "depends_on", "budget_planned"]
+    assert [tasks[cols.cell(key, row)].value for key in keys] == [
+        "M003", "电商平台活动页搭建", None, "筹备期", "吴技术", datetime(2024, 5, 5), datetime(2024, 5, 12), 0, "未开始",
+        "M002", 50000]
 
 
-def test_at_least_200_spare_rows_carry_formulas_and_validation(book: openpyxl.Workbook, tasks: Worksheet) -> None:
+def test_at_least_200_spare_rows_carry_formulas_and_validation(book: openpyxl.Workbook, tasks: Worksheet,
+                                                              cols: Header) -> None:
     last = last_task_row(book)
-    assert last - FIRST_DATA_ROW - 9 >= 200
-    delay = tasks.cell(last, TASKS.index("delay_days") + 1)
-    assert str(delay.value).startswith("=IFERROR(")
-    assert f"G{last}" in str(delay.value)
+    assert last == FIRST_DATA_ROW + 9 + 200  # the 9 tasks, then the sheet's 200 spare rows (1-based: row 212)
+    end, actual_end, status, progress = (cols.cell(k, last) for k in ("planned_end", "actual_end", "status", "progress"))
+    assert tasks[cols.cell("delay_days", last)].value == (
+        f'=IFERROR(IF({end}="","",IF({actual_end}<>"",MAX(0,{actual_end}-{end}),'
+        f'IF(OR({status}="已完成",N({progress})>=100),0,MAX(0,mt_asof-{end})))),"")')
     for sqref in validations(tasks):
         assert sqref.endswith(str(last)), sqref
 
 
-def test_every_input_column_has_exactly_one_validation_over_all_rows(book: openpyxl.Workbook, tasks: Worksheet) -> None:
+def test_every_input_column_has_exactly_one_validation_over_all_rows(book: openpyxl.Workbook, tasks: Worksheet,
+                                                                   cols: Header) -> None:
     last = last_task_row(book)
     found = validations(tasks)
-    for index, column in enumerate(TASKS.columns):
-        letter = openpyxl.utils.get_column_letter(index + 1)
+    for column in TASKS.columns:
+        letter = cols.letter(column.key)
         if column.computed:
             assert not any(s.startswith(letter + str(FIRST_DATA_ROW + 1)) for s in found)
         else:
@@ -141,38 +157,37 @@ def test_every_input_column_has_exactly_one_validation_over_all_rows(book: openp
         ("planned_start", "date", "45353", "45533"),  # 2024-03-02 .. 2024-08-29: the campaign +- 60 days
     ],
 )
-def test_validation_rules(book: openpyxl.Workbook, tasks: Worksheet, column: str, kind: str,
+def test_validation_rules(book: openpyxl.Workbook, tasks: Worksheet, cols: Header, column: str, kind: str,
                           formula1: str, formula2: str | None) -> None:
-    letter = openpyxl.utils.get_column_letter(TASKS.index(column) + 1)
-    dv = validations(tasks)[f"{letter}{FIRST_DATA_ROW + 1}:{letter}{last_task_row(book)}"]
+    dv = validations(tasks)[data_range(cols, column, last_task_row(book))]
     assert (dv.type, dv.formula1, dv.formula2) == (kind, formula1, formula2)
-    assert dv.showErrorMessage
+    assert dv.showErrorMessage is True
 
 
-def test_task_ids_must_be_unique(book: openpyxl.Workbook, tasks: Worksheet) -> None:
+def test_task_ids_must_be_unique(book: openpyxl.Workbook, tasks: Worksheet, cols: Header) -> None:
     last = last_task_row(book)
-    dv = validations(tasks)[f"A4:A{last}"]
+    dv = validations(tasks)[data_range(cols, "task_id", last)]
     assert dv.type == "custom"
     assert dv.formula1 == f"AND(LEN(A4)<=20,COUNTIF($A$4:$A${last},A4)=1)"
 
 
-def test_an_end_date_may_not_precede_its_start(book: openpyxl.Workbook, tasks: Worksheet) -> None:
-    dv = validations(tasks)[f"G4:G{last_task_row(book)}"]
+def test_an_end_date_may_not_precede_its_start(book: openpyxl.Workbook, tasks: Worksheet, cols: Header) -> None:
+    dv = validations(tasks)[data_range(cols, "planned_end", last_task_row(book))]
     assert dv.type == "custom"
     assert dv.formula1 == 'AND(ISNUMBER(G4),G4>=DATE(2024,3,2),G4<=DATE(2024,8,29),OR(F4="",G4>=F4))'
-    assert "不早于「计划开始时间」" in dv.error
+    assert dv.error == "「计划结束时间」须为 2024-03-02 至 2024-08-29 之间的日期，且不早于「计划开始时间」。"
 
 
-def test_an_owner_outside_the_list_is_a_warning_not_a_stop(book: openpyxl.Workbook, tasks: Worksheet) -> None:
-    dv = validations(tasks)[f"E4:E{last_task_row(book)}"]
+def test_an_owner_outside_the_list_is_a_warning_not_a_stop(book: openpyxl.Workbook, tasks: Worksheet, cols: Header) -> None:
+    dv = validations(tasks)[data_range(cols, "owner", last_task_row(book))]
     assert dv.errorStyle == "warning"
     assert dv.promptTitle == "负责人"
-    assert "下拉列表" in dv.prompt
+    assert dv.prompt == "从下拉列表选择负责人（须为活动参与人员）"
 
 
 def test_messages_follow_the_workbook_language(books: dict[str, openpyxl.Workbook]) -> None:
     ws = books["en"]["Tasks"]
-    dv = next(d for s, d in validations(ws).items() if s.startswith("J4:"))
+    dv = validations(ws)[data_range(header(ws, "tasks"), "progress", last_task_row(books["en"]))]
     assert dv.error == "Progress (%): enter a number from 0 to 100 (60 means 60%)."
     assert dv.errorTitle == "Invalid progress"
 
@@ -187,22 +202,24 @@ def test_dropdown_sources_are_named_ranges_on_the_lists_sheet(book: openpyxl.Wor
     assert names["mt_asof"].attr_text == "'活动基本信息'!$B$9"
 
 
-def test_status_cells_take_the_status_colour(book: openpyxl.Workbook, tasks: Worksheet) -> None:
+def test_status_cells_take_the_status_colour(book: openpyxl.Workbook, tasks: Worksheet, cols: Header) -> None:
     last = last_task_row(book)
-    status_rules = [r for s, r in rules(tasks) if s == f"K4:K{last}"]
+    status_rules = [r for s, r in rules(tasks) if s == data_range(cols, "status", last)]
     by_label = {r.formula[0]: r.dxf.fill.bgColor.rgb for r in status_rules}
     assert by_label == {'"未开始"': "FFE7E6E6", '"进行中"': "FFFFEB9C", '"已完成"': "FFC6EFCE",
                         '"已延期"': "FFFFC7CE", '"阻塞"': "FFFFC7CE"}
 
 
-def test_overdue_rows_are_tinted_whole(book: openpyxl.Workbook, tasks: Worksheet) -> None:
+def test_overdue_rows_are_tinted_whole(book: openpyxl.Workbook, tasks: Worksheet, cols: Header) -> None:
     last = last_task_row(book)
-    (rule,) = [r for s, r in rules(tasks) if s == f"A4:R{last}"]
+    # from the first column to the last input column (the computed ones have their own fill)
+    whole_row = f"{cols.cell('task_id', FIRST_DATA_ROW + 1)}:{cols.cell('budget_actual', last)}"
+    (rule,) = [r for s, r in rules(tasks) if s == whole_row]
     assert rule.formula == ['AND(ISNUMBER($G4),$G4<mt_asof,$K4<>"已完成",N($J4)<100)']
 
 
-def test_progress_bars_are_fixed_to_0_to_100(book: openpyxl.Workbook, tasks: Worksheet) -> None:
-    (rule,) = [r for s, r in rules(tasks) if s == f"J4:J{last_task_row(book)}"]
+def test_progress_bars_are_fixed_to_0_to_100(book: openpyxl.Workbook, tasks: Worksheet, cols: Header) -> None:
+    (rule,) = [r for s, r in rules(tasks) if s == data_range(cols, "progress", last_task_row(book))]
     assert rule.type == "dataBar"
     assert [(v.type, v.val) for v in rule.dataBar.cfvo] == [("num", 0), ("num", 100)]
 
@@ -213,14 +230,16 @@ def test_the_gantt_strip_has_a_column_per_day_and_a_rule_per_layer(book: openpyx
     assert days[0] == datetime(2024, 5, 1)
     assert days[-1] == datetime(2024, 6, 30)
     assert tasks.cell(HEADER_ROW + 1, first + 61).value is None
-    gantt = [r for s, r in rules(tasks) if s == f"W4:CE{last_task_row(book)}"]
+    days_range = f"{header(tasks, 'tasks').day(date(2024, 5, 1))}4:{header(tasks, 'tasks').day(date(2024, 6, 30))}"
+    gantt = [r for s, r in rules(tasks) if s == f"{days_range}{last_task_row(book)}"]
     assert len(gantt) == len(GANTT_LEGEND)
     assert gantt[-1].formula == ["WEEKDAY(W$3,2)>5"]
     assert [r.dxf.fill.bgColor.rgb for r in gantt] == ["FF" + c.lstrip("#") for _k, c, _t in GANTT_LEGEND]
 
 
-def test_milestone_due_days_are_flagged_above_the_gantt(tasks: Worksheet) -> None:
-    assert tasks["W2"].value == '=IF(COUNTIF(mt_ms_due,W$3)>0,"◆","")'
+def test_milestone_due_days_are_flagged_above_the_gantt(tasks: Worksheet, cols: Header) -> None:
+    first_day = cols.day(date(2024, 5, 1))
+    assert tasks[f"{first_day}2"].value == f'=IF(COUNTIF(mt_ms_due,{first_day}$3)>0,"◆","")'
 
 
 def test_a_long_campaign_gets_a_weekly_gantt(tmp_path: Path) -> None:
@@ -232,30 +251,30 @@ def test_a_long_campaign_gets_a_weekly_gantt(tmp_path: Path) -> None:
     assert "COUNTIFS(mt_ms_due" in ws.cell(HEADER_ROW - 1 + 1, first).value
 
 
-def test_headers_and_formulas_are_locked_inputs_are_not(tasks: Worksheet) -> None:
-    assert tasks.protection.sheet
+def test_headers_and_formulas_are_locked_inputs_are_not(tasks: Worksheet, cols: Header) -> None:
+    assert tasks.protection.sheet is True
     assert tasks.protection.password is None
     assert tasks.protection.sort is False and tasks.protection.autoFilter is False  # False = not forbidden
-    assert tasks["A3"].protection.locked
-    assert tasks["S4"].protection.locked
-    assert not tasks["A4"].protection.locked
-    assert not tasks["J4"].protection.locked
+    assert tasks[cols.cell("task_id", HEADER_ROW + 1)].protection.locked is True
+    assert tasks[cols.cell("delay_days", FIRST_DATA_ROW + 1)].protection.locked is True
+    assert tasks[cols.cell("task_id", FIRST_DATA_ROW + 1)].protection.locked is False
+    assert tasks[cols.cell("progress", FIRST_DATA_ROW + 1)].protection.locked is False
 
 
-def test_spare_row_inputs_are_unlocked_through_the_column_format(tasks: Worksheet) -> None:
-    for letter in ("A", "F", "J", "K"):
-        assert tasks.column_dimensions[letter].protection.locked is False, letter
-    assert tasks.column_dimensions["F"].number_format == "yyyy-mm-dd"
-    assert tasks.column_dimensions["S"].protection.locked is True
+def test_spare_row_inputs_are_unlocked_through_the_column_format(tasks: Worksheet, cols: Header) -> None:
+    for key in ("task_id", "planned_start", "progress", "status"):
+        assert tasks.column_dimensions[cols.letter(key)].protection.locked is False, key
+    assert tasks.column_dimensions[cols.letter("planned_start")].number_format == "yyyy-mm-dd"
+    assert tasks.column_dimensions[cols.letter("delay_days")].protection.locked is True
 
 
 def test_a_password_can_protect_the_sheets(tmp_path: Path, plan_618: Plan) -> None:
     ws = load(write_tracker(plan_618, tmp_path / "p.xlsx", password="s3cret"))[TASK_SHEET["zh-CN"]]
-    assert ws.protection.password
+    assert ws.protection.password == "DBFF"  # Excel's legacy sheet-protection hash of "s3cret"
 
 
-def test_headers_and_the_id_columns_are_frozen_and_print_in_landscape(tasks: Worksheet) -> None:
-    assert tasks.freeze_panes == "C4"
+def test_headers_and_the_id_columns_are_frozen_and_print_in_landscape(tasks: Worksheet, cols: Header) -> None:
+    assert tasks.freeze_panes == cols.cell("description", FIRST_DATA_ROW + 1)  # ID and name stay in view
     assert tasks.page_setup.orientation == "landscape"  # the rest of printing: tests/test_printing.py
 
 
@@ -263,14 +282,15 @@ def test_milestones_show_their_result_and_a_due_soon_flag(book: openpyxl.Workboo
     ws = book["里程碑"]
     assert [c.value for c in ws[FIRST_DATA_ROW + 1]][:7] == ["MS01", "所有物料设计定稿", "筹备期", datetime(2024, 5, 20),
                                                              "林设计", None, "影响预热期宣传"]
-    result = ws.cell(FIRST_DATA_ROW + 1, MILESTONES.index("result") + 1).value
-    assert result.startswith("=IFERROR(IF(D4=")
+    milestones = header(ws, "milestones")
+    result = ws[milestones.cell("result", FIRST_DATA_ROW + 1)].value
+    assert result.startswith(f"=IFERROR(IF({milestones.cell('due', FIRST_DATA_ROW + 1)}=")
 
 
 def test_kpi_targets_and_achievement_colour_scale(book: openpyxl.Workbook) -> None:
     ws = book["关键指标"]
     assert [c.value for c in ws[FIRST_DATA_ROW + 1]][:6] == ["gmv", "销售额", "万元", 500, "越高越好", "累计"]
-    assert ws.cell(FIRST_DATA_ROW + 4, KPIS.index("aggregate") + 1).value == "取最新"
+    assert ws[header(ws, "kpis").cell("aggregate", FIRST_DATA_ROW + 4)].value == "取最新"  # 直播转化率
     scale = [r for _s, r in rules(ws) if r.type == "colorScale"]
     assert len(scale) == 1
     assert [(v.type, v.val) for v in scale[0].colorScale.cfvo] == [("num", 0), ("num", 0.8), ("num", 1)]
@@ -293,8 +313,9 @@ def test_the_info_sheet_holds_the_campaign_and_its_status_date(book: openpyxl.Wo
     assert values["活动名称"] == "品牌618周年庆"
     assert values["活动开始日期"] == datetime(2024, 5, 1)
     assert values["数据截止日"] is None
-    assert values["当前计算日期"] == '=IF(B8="",TODAY(),B8)'
-    assert not ws["B8"].protection.locked
+    status_date = info_cell(ws, "as_of_input")
+    assert values["当前计算日期"] == f'=IF({status_date}="",TODAY(),{status_date})'
+    assert ws[status_date].protection.locked is False
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
@@ -302,9 +323,11 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
                 people=[Person("+Ann")],
                 tasks=[Task("M001", "=1+1", "prep", owner="+Ann", description="@SUM(A1)")])
     ws = load(write_tracker(plan, tmp_path / "inject.xlsx"))[TASK_SHEET["zh-CN"]]
-    assert ws["B4"].data_type == "s" and ws["B4"].value == "=1+1"
-    assert ws["C4"].data_type == "s"
-    assert ws["E4"].data_type == "s"
+    cols = header(ws, "tasks")
+    name, description, owner = (ws[cols.cell(key, FIRST_DATA_ROW + 1)] for key in ("name", "description", "owner"))
+    assert name.data_type == "s" and name.value == "=1+1"
+    assert (description.data_type, description.value) == ("s", "@SUM(A1)")
+    assert (owner.data_type, owner.value) == ("s", "+Ann")
 
 
 def test_a_hand_built_plan_with_problems_is_refused_before_writing(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ class Reminders:
     owners: dict[str, list[Reminder]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON of ``remind --format json`` (DESIGN.md)."""
+        """The JSON of ``remind --format json`` (docs/history.md)."""
         return {"as_of": self.as_of.isoformat(),
                 "owners": {owner: [_item_json(r) for r in items] for owner, items in self.owners.items()}}
 

@@ -20,21 +20,26 @@ import sys
 import tempfile
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from marketing_tracker import load_plan, write_tracker  # noqa: E402
 from marketing_tracker.resources import sample_plan  # noqa: E402
+from tests.cells import headers, info_cells  # noqa: E402
 
 TASKS, INFO = "执行任务跟踪表", "活动基本信息"
-TYPED = {  # cell -> what the owner typed
-    "H4": "2024-05-01", "I4": "2024-05-05", "J4": "100", "K4": "已完成",
-    "H5": "2024-05-03", "I5": "2024-05-10", "J5": "100", "K5": "已完成",
-    "H6": "2024-05-05", "J6": "80", "K6": "进行中", "M6": "延期1天(服务器调试)",
-    "H7": "2024-05-02", "J7": "60", "K7": "进行中",
-    "H8": "2024-05-21", "J8": "20", "K8": "进行中",
-    "K10": "阻塞",
+TYPED: dict[int, dict[str, str]] = {  # row -> column key -> what the owner typed
+    4: {"actual_start": "2024-05-01", "actual_end": "2024-05-05", "progress": "100", "status": "已完成"},
+    5: {"actual_start": "2024-05-03", "actual_end": "2024-05-10", "progress": "100", "status": "已完成"},
+    6: {"actual_start": "2024-05-05", "progress": "80", "status": "进行中", "risk": "延期1天(服务器调试)"},
+    7: {"actual_start": "2024-05-02", "progress": "60", "status": "进行中"},
+    8: {"actual_start": "2024-05-21", "progress": "20", "status": "进行中"},
+    10: {"status": "阻塞"},
 }
+#: Columns left out of the picture, to fit the page.
+HIDDEN = ("description", "summary", "resolution", "notes", "depends_on", "budget_planned", "budget_actual")
 
 
 def main() -> None:
@@ -42,14 +47,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tracker = write_tracker(load_plan(sample_plan()), Path(tmp) / "618.xlsx")
         pdf = Path(tmp) / "tasks.pdf"
+        tasks = headers(tracker)["tasks"]
         job = {
             "input": str(tracker),
-            "type": [{"sheet": INFO, "cell": "B8", "value": "2024-05-22"}]
-            + [{"sheet": TASKS, "cell": cell, "value": value} for cell, value in TYPED.items()],
+            "type": [{"sheet": INFO, "cell": info_cells(tracker)["as_of_input"], "value": "2024-05-22"}]
+            + [{"sheet": TASKS, "cell": tasks.cell(key, row), "value": value}
+               for row, values in TYPED.items() for key, value in values.items()],
             "recalc": True,
             "only_sheet": TASKS,
-            "hide_columns": {"sheet": TASKS, "columns": ["C", "L", "N", "O", "P", "Q", "R"]},
-            "print_area": {"sheet": TASKS, "range": "A1:CE14"},
+            "hide_columns": {"sheet": TASKS, "columns": [tasks.letter(key) for key in HIDDEN]},
+            "print_area": {"sheet": TASKS, "range": f"A1:{get_column_letter(tasks.last)}14"},  # to the Gantt's last day
             "save": [{"path": str(pdf), "filter": "calc_pdf_Export"}],
         }
         driver = ROOT / "tests" / "lo" / "uno_driver.py"

@@ -29,52 +29,68 @@ sys.path.insert(0, str(ROOT))
 
 from marketing_tracker import load_plan, write_tracker  # noqa: E402
 from marketing_tracker.resources import sample_plan  # noqa: E402
+from tests.cells import Header, headers, info_cells  # noqa: E402
 
 OUT = ROOT / "tests" / "data" / "filled"
 TASKS, INFO, LOG, ISSUES, MILESTONES = "执行任务跟踪表", "活动基本信息", "指标日报", "问题记录", "里程碑"
 RENAMED = "任务跟踪(市场部)"
 RACI = "责任矩阵"
 
-# Typed before the column and rows are inserted, at the generated layout's addresses.
-TYPED = {
-    "H4": "2024-05-01", "I4": "2024-05-05", "J4": "100", "K4": "已完成",
-    "H5": "2024/5/3", "I5": "2024-05-10", "J5": "100", "K5": "完成",          # synonym status
-    "J6": "60%", "K6": "进行中", "M6": "延期1天(服务器调试)",                      # "60%" -> 0.6
-    "G7": "2024-05-01", "J7": "20", "K7": "进行中",                              # planned end before start
-    "J8": "150", "K8": "进行中", "E8": "王小二", "M8": "物流延误风险",             # progress out of range, unknown owner
-    "J9": "40", "K9": "Done",                                                   # done at 40 %
-    "A10": "M001",                                                              # duplicate ID
-    "P11": "X999",                                                              # unknown dependency
-    "I12": "2024-06-24", "J12": "100", "K12": "已完成",                           # end without start
-    "A13": "P003", "B13": "新增-紧急 直播预告", "D13": "预热期", "E13": "孙运营",     # a task added mid-campaign
-    "F13": "2024-05-25", "G13": "2024-05-28", "J13": "30", "K13": "进行中",
+# Typed before the column and rows are inserted, by row of the generated layout and column key
+# (each column found by its header label, tests/cells.py).
+TYPED: dict[int, dict[str, str]] = {
+    4: {"actual_start": "2024-05-01", "actual_end": "2024-05-05", "progress": "100", "status": "已完成"},
+    5: {"actual_start": "2024/5/3", "actual_end": "2024-05-10", "progress": "100", "status": "完成"},   # synonym status
+    6: {"progress": "60%", "status": "进行中", "risk": "延期1天(服务器调试)"},                              # "60%" -> 0.6
+    7: {"planned_end": "2024-05-01", "progress": "20", "status": "进行中"},                  # planned end before start
+    8: {"progress": "150", "status": "进行中", "owner": "王小二", "risk": "物流延误风险"},  # out of range, unknown owner
+    9: {"progress": "40", "status": "Done"},                                                          # done at 40 %
+    10: {"task_id": "M001"},                                                                          # duplicate ID
+    11: {"depends_on": "X999"},                                                                  # unknown dependency
+    12: {"actual_end": "2024-06-24", "progress": "100", "status": "已完成"},                        # end without start
+    13: {"task_id": "P003", "name": "新增-紧急 直播预告", "phase": "预热期", "owner": "孙运营",  # a task added mid-campaign
+         "planned_start": "2024-05-25", "planned_end": "2024-05-28", "progress": "30", "status": "进行中"},
 }
-AS_TEXT = {
-    "H6": "5月5日",        # a short Chinese date: the campaign's year applies
-    "H10": "下周一",       # not a date at all
-    "H9": "2024.5.22",     # dotted date typed as text
+AS_TEXT: dict[int, dict[str, str]] = {
+    6: {"actual_start": "5月5日"},       # a short Chinese date: the campaign's year applies
+    10: {"actual_start": "下周一"},      # not a date at all
+    9: {"actual_start": "2024.5.22"},    # dotted date typed as text
 }
-OTHER = [
-    {"sheet": INFO, "cell": "B8", "value": "2024-05-24"},
-    {"sheet": LOG, "cell": "A4", "value": "2024-05-21"}, {"sheet": LOG, "cell": "B4", "value": "销售额"},
-    {"sheet": LOG, "cell": "D4", "value": "120"},
-    {"sheet": LOG, "cell": "A5", "value": "2024-05-22"}, {"sheet": LOG, "cell": "B5", "value": "客单价"},
-    {"sheet": LOG, "cell": "D5", "value": "88"},
-    {"sheet": ISSUES, "cell": "A4", "value": "I001"}, {"sheet": ISSUES, "cell": "B4", "value": "2024-05-26"},
-    {"sheet": ISSUES, "cell": "C4", "value": "KOL样品物流延误"}, {"sheet": ISSUES, "cell": "E4", "value": "P002"},
-    {"sheet": ISSUES, "cell": "F4", "value": "钱媒介"}, {"sheet": ISSUES, "cell": "H4", "value": "处理中"},
-    {"sheet": MILESTONES, "cell": "F4", "value": "2024-05-21"},
+#: (sheet key, row, column key, value) on the other sheets
+OTHER: list[tuple[str, int, str, str]] = [
+    ("kpi_log", 4, "date", "2024-05-21"), ("kpi_log", 4, "kpi", "销售额"), ("kpi_log", 4, "value", "120"),
+    ("kpi_log", 5, "date", "2024-05-22"), ("kpi_log", 5, "kpi", "客单价"), ("kpi_log", 5, "value", "88"),
+    ("issues", 4, "issue_id", "I001"), ("issues", 4, "raised", "2024-05-26"),
+    ("issues", 4, "description", "KOL样品物流延误"), ("issues", 4, "task_id", "P002"),
+    ("issues", 4, "owner", "钱媒介"), ("issues", 4, "status", "处理中"),
+    ("milestones", 4, "done", "2024-05-21"),
 ]
+SHEETS = {"tasks": TASKS, "kpi_log": LOG, "issues": ISSUES, "milestones": MILESTONES, "raci": RACI}
+STATUS_DATE = "2024-05-24"
+
+
+def cells(at: dict[str, Header], sheet: str, rows: dict[int, dict[str, str]]) -> list[dict[str, str]]:
+    return [{"sheet": SHEETS[sheet], "cell": at[sheet].cell(key, row), "value": value}
+            for row, values in rows.items() for key, value in values.items()]
+
+
+def other(at: dict[str, Header], edits: list[tuple[str, int, str, str]]) -> list[dict[str, str]]:
+    return [{"sheet": SHEETS[sheet], "cell": at[sheet].cell(key, row), "value": value} for sheet, row, key, value in edits]
 
 
 def job(tracker: Path, out: Path) -> dict[str, object]:
+    at, info = headers(tracker), info_cells(tracker)
+    tasks = at["tasks"]
+    risk_rows = f"{tasks.cell('risk', 8)}:{tasks.cell('risk', 9)}"
     return {
         "input": str(tracker),
         "unprotect": [TASKS],
-        "type": [{"sheet": TASKS, "cell": c, "value": v} for c, v in TYPED.items()] + OTHER,
-        "text": [{"sheet": TASKS, "cell": c, "value": v} for c, v in AS_TEXT.items()],
-        "merge": [{"sheet": TASKS, "range": "M8:M9"}],  # one risk for two rows, as people do
-        "insert_columns": [{"sheet": TASKS, "index": 2, "header": "优先级", "header_row": 3}],
+        "type": [*cells(at, "tasks", TYPED), {"sheet": INFO, "cell": info["as_of_input"], "value": STATUS_DATE},
+                 *other(at, OTHER)],
+        "text": cells(at, "tasks", AS_TEXT),
+        "merge": [{"sheet": TASKS, "range": risk_rows}],  # one risk for two rows, as people do
+        # a column inserted before the description (a team's own 优先级)
+        "insert_columns": [{"sheet": TASKS, "index": tasks.number("description") - 1, "header": "优先级", "header_row": 3}],
         "insert_rows": [{"sheet": TASKS, "before": 8, "count": 2}],
         "rename": [{"from": TASKS, "to": RENAMED}],
         "save": [{"path": str(out / "libreoffice_filled.xlsx"), "filter": "Calc MS Excel 2007 XML"},
@@ -84,21 +100,24 @@ def job(tracker: Path, out: Path) -> dict[str, object]:
 
 
 # Formulas that fail, each in a cell of the generated layout (no column or row is moved in this copy).
-ERRORS = [
-    {"sheet": TASKS, "cell": "J4", "value": "=1/0"},                               # progress: #DIV/0!
-    {"sheet": TASKS, "cell": "H5", "value": '=VLOOKUP("none";A4:A5;1;0)'},          # actual start: #N/A
-    {"sheet": TASKS, "cell": "S6", "value": "=1/0"},                               # a computed cell (days late)
-    {"sheet": RACI, "cell": "E4", "value": "=NA()"},                               # a RACI role
-    {"sheet": LOG, "cell": "A4", "value": "2024-05-21"}, {"sheet": LOG, "cell": "B4", "value": "销售额"},
-    {"sheet": LOG, "cell": "D4", "value": "=1/0"},                                 # a daily actual
+ERRORS: list[tuple[str, int, str, str]] = [
+    ("tasks", 4, "progress", "=1/0"),                                              # progress: #DIV/0!
+    ("tasks", 6, "delay_days", "=1/0"),                                            # a computed cell (days late)
+    ("raci", 4, "person:林设计", "=NA()"),                                          # a RACI role
+    ("kpi_log", 4, "date", "2024-05-21"), ("kpi_log", 4, "kpi", "销售额"),
+    ("kpi_log", 4, "value", "=1/0"),                                               # a daily actual
 ]
 
 
 def errors_job(tracker: Path, out: Path) -> dict[str, object]:
+    at = headers(tracker)
+    ids = f"{at['tasks'].cell('task_id', 4)}:{at['tasks'].cell('task_id', 5)}"
+    lookup = {"sheet": TASKS, "cell": at["tasks"].cell("actual_start", 5),             # actual start: #N/A
+              "value": f'=VLOOKUP("none";{ids};1;0)'}
     return {
         "input": str(tracker),
         "unprotect": [TASKS, RACI],
-        "type": ERRORS,
+        "type": [*other(at, ERRORS[:1]), lookup, *other(at, ERRORS[1:])],
         "save": [{"path": str(out / "libreoffice_errors.xlsx"), "filter": "Calc MS Excel 2007 XML"},
                  {"path": str(out / "libreoffice_errors.xls"), "filter": "MS Excel 97"},
                  {"path": str(out / "libreoffice_errors.ods"), "filter": "calc8"}],
