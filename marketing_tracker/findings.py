@@ -12,6 +12,7 @@ English report of a Chinese workbook is English but for what the person typed.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -193,6 +194,35 @@ def column_label(sheet: str, column: str, locale: Locale) -> str:
         return column.removeprefix("person:")
     found = _COLUMNS.get((sheet, column))
     return found.label.get(locale) if found is not None else column
+
+
+_WORDS: dict[str, type[Word]] = {cls.__name__: cls for cls in (ColumnLabel, SheetLabel, MemberLabel, Allowed, Listing)}
+
+
+def params_to_json(params: dict[str, Any]) -> dict[str, Any]:
+    """A finding's parameters as JSON-ready data that :func:`params_from_json` turns back: a word is
+    stored as its keys (``{"word": "MemberLabel", "enumeration": "status", "member": "done"}``), so that a
+    finding kept in a database still reads in either language."""
+    def encode(value: Any) -> Any:
+        if isinstance(value, Word):
+            fields = {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(value).items()}  # type: ignore[call-overload]
+            return {"word": type(value).__name__, **fields}
+        if isinstance(value, (date, datetime)):
+            return value.isoformat()
+        if isinstance(value, (list, tuple)):
+            return [encode(v) for v in value]
+        return value
+    return {key: encode(value) for key, value in params.items()}
+
+
+def params_from_json(data: dict[str, Any]) -> dict[str, Any]:
+    """The parameters :func:`params_to_json` stored."""
+    def decode(value: Any) -> Any:
+        if isinstance(value, dict) and value.get("word") in _WORDS:
+            fields = {k: tuple(v) if isinstance(v, list) else v for k, v in value.items() if k != "word"}
+            return _WORDS[value["word"]](**fields)
+        return value
+    return {key: decode(value) for key, value in data.items()}
 
 
 class _Blank(dict[str, Any]):

@@ -162,6 +162,9 @@ def test_a_snapshot_loads_back_as_the_tracker_that_was_read(weeks: list[Path], h
         {key: [(r.row, r.values) for r in t.records] for key, t in read.tables.items()}
     assert loaded.campaign == read.campaign
     assert validate(loaded) == validate(read) == stored_findings
+    # stored as keys, a finding still reads in either language
+    assert [f.message(lang) for f in stored_findings for lang in ("en", "zh-CN")] == \
+        [f.message(lang) for f in validate(read) for lang in ("en", "zh-CN")]
 
 
 def test_a_snapshot_as_data_frames(weeks: list[Path], history_url: str) -> None:

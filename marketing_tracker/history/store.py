@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from ..errors import TrackerError
-from ..findings import Finding
+from ..findings import Finding, params_from_json, params_to_json
 from ..reader import CampaignInfo, Record, Table, Tracker, read_tracker
 from ..schema import TABLE_SHEETS
 from . import models
@@ -190,20 +190,8 @@ class History:
         return [_finding(f) for f in stored]
 
     def frames(self, snapshot_id: int) -> dict[str, pd.DataFrame]:
-        """Each table of the snapshot as a DataFrame (a ``row`` column, then one column per schema key)."""
-        import pandas as pd
-
-        tracker = self.load(snapshot_id)
-        result = {}
-        for sheet in TABLE_SHEETS:
-            table = tracker.tables.get(sheet.key)
-            if table is None:
-                continue
-            keys = [c.key for c in sheet.columns if not c.computed]
-            extra = sorted({k for r in table.records for k in r.values if k not in keys})
-            result[sheet.key] = pd.DataFrame([{"row": r.row, **r.values} for r in table.records],
-                                             columns=["row", *keys, *extra])
-        return result
+        """Each table of the snapshot as the typed DataFrame a tracker gives (:meth:`Tracker.frames`)."""
+        return self.load(snapshot_id).frames()
 
     def _by_hash(self, connection: Connection, digest: str) -> Snapshot | None:
         row = connection.execute(_snapshot_query().where(models.snapshots.c.content_hash == digest)).first()
@@ -349,7 +337,8 @@ def _insert(connection: Connection, tracker: Tracker, day: date, digest: str, fo
     reading = set(map(id, tracker.findings))
     _bulk_insert(connection, models.findings, ("snapshot_id", "code", "sheet", "cell", "row", "column_key", "value", "params"),
                  [(snapshot_id, f.code, f.sheet, f.cell, f.row, f.column, None if f.value is None else _dumps(_encode(f.value)),
-                   _dumps({**_values_json(f.params), **({"_reading": True} if id(f) in reading else {})})) for f in found])
+                   _dumps({**params_to_json(f.params), "_table": f.table, "_detail": f.detail,
+                           **({"_reading": True} if id(f) in reading else {})})) for f in found])
     return snapshot_id
 
 
@@ -473,9 +462,10 @@ def _decode(value: Any, is_date: bool) -> Any:
 
 
 def _finding(row: Any) -> Finding:
-    params = {k: v for k, v in row.params.items() if k != "_reading"}
+    stored = {k: v for k, v in row.params.items() if k not in ("_reading", "_table", "_detail")}
     value = None if row.value is None else _decode(json.loads(row.value), row.column_key in _ALL_DATE_KEYS)
-    return Finding(row.code, row.sheet, row.cell, row.row, row.column_key, value, params)
+    return Finding(row.code, row.sheet, row.cell, row.row, row.column_key, value, params_from_json(stored),
+                   table=row.params.get("_table", ""), detail=row.params.get("_detail", ""))
 
 
 __all__ = ["DEFAULT_URL", "ENV_URL", "History", "HistoryError", "Snapshot", "default_url"]
