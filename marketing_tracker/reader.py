@@ -22,12 +22,13 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from itertools import compress
 from pathlib import Path
 from typing import Any
 
-from .coerce import CLEAN_TYPES, coercer_for, is_blank, make_date
+from . import numfmt
+from .coerce import CLEAN_TYPES, ODS_EPOCH, XLSX_EPOCH, Implausible, Window, coercer_for, is_blank, make_date
 from .coerce import text as coerce_text
 from .errors import first_line
 from .findings import Finding
@@ -189,6 +190,10 @@ def _read(source: _Source, path: str | os.PathLike[str]) -> Tracker:
         campaign.start = date.fromisoformat(str(meta["start"]))
         campaign.end = date.fromisoformat(str(meta["end"])) if meta.get("end") else None
     default_year = campaign.start.year if campaign.start else None
+    window = (Window(campaign.start, campaign.end or campaign.start, ODS_EPOCH if source.kind == "ods" else XLSX_EPOCH)
+              if campaign.start else None)
+    if info_name:
+        findings += _status_date(source.grid(info_name), info_name, campaign, window, locale)
     phase_labels = {label: key for key, label, _s, _e in campaign.phases if label}
 
     read: dict[str, tuple[Table | None, list[Finding]]] = {}
@@ -207,16 +212,32 @@ def _read(source: _Source, path: str | os.PathLike[str]) -> Tracker:
             continue
         name, header_row = found
         taken.add(name)
-        errors = source.scanner.sheet(name).errors
+        scan = source.scanner.sheet(name)
+        errors = scan.errors
         read[sheet.key] = _read_table(sheet, name, header_row, _with_errors(source.grid(name), errors), default_year,
-                                      phase_labels, locale, errors)
+                                      phase_labels, locale, errors, window, scan.percent)
     tables: dict[str, Table] = {}
     for sheet in TABLE_SHEETS:  # tables and findings in the schema's order, whatever the reading order was
         table, table_findings = read[sheet.key]
         if table is not None:
             tables[sheet.key] = table
         findings += table_findings
+    _percent_kpis(tables)
     return Tracker(os.fspath(path), locale, campaign, tables, findings, meta)
+
+
+def _percent_kpis(tables: dict[str, Table]) -> None:
+    """A KPI log value shown as a percentage ("4.2%", stored 0.042) of a KPI whose unit is % is 4.2, in
+    the unit's terms; of any other KPI it stays the number stored."""
+    log, kpis = tables.get("kpi_log"), tables.get("kpis")
+    if log is None or kpis is None:
+        return
+    percent_kpis = {record.values[key] for record in kpis.records if numfmt.is_percent_unit(record.values.get("unit"))
+                    for key in ("name", "kpi_key") if record.values.get(key)}
+    for record in log.records:
+        shown = record.raw.get("value")
+        if isinstance(shown, numfmt.Percent) and record.values.get("kpi") in percent_kpis:
+            record.values["value"] = float(shown) * 100
 
 
 # --------------------------------------------------------------------------- opening
@@ -232,8 +253,10 @@ class _Source:
     python-calamine workbook must not be used by two threads at once: each handle has a lock.
     """
 
-    def __init__(self, workbook: Any, scanner: Scanner, has_macros: bool, path: Path | None = None) -> None:
+    def __init__(self, workbook: Any, scanner: Scanner, has_macros: bool, path: Path | None = None,
+                 kind: str = "xlsx") -> None:
         self.handle = _Handle(workbook)
+        self.kind = kind  # "xlsx", "ods" or "xls", as safety.inspect_container found it
         self.scanner = scanner
         self.sheet_names: list[str] = list(workbook.sheet_names)
         self.has_macros = has_macros
@@ -309,7 +332,7 @@ def _open(path: str | os.PathLike[str]) -> _Source:
             raise
         raise UnreadableFile(f"{location}: not a readable workbook ({first_line(exc)})") from None
     lazy = container.kind == "xlsx"  # the parser reads an .xlsx sheet when asked, .xls and .ods whole on open
-    return _Source(workbook, scanner, container.has_macros, location if lazy else None)
+    return _Source(workbook, scanner, container.has_macros, location if lazy else None, container.kind)
 
 
 def _parser_failure(exc: BaseException) -> bool:
@@ -444,7 +467,8 @@ def _header_row(sheet: Sheet, rows: list[list[Any]]) -> tuple[int, int]:
 
 def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]], default_year: int | None,
                 phase_labels: dict[str, str], locale: Locale,
-                errors: Sequence[tuple[int, int, str]] = ()) -> tuple[Table, list[Finding]]:
+                errors: Sequence[tuple[int, int, str]] = (), window: Window | None = None,
+                percent: Sequence[tuple[int, int]] = ()) -> tuple[Table, list[Finding]]:
     findings: list[Finding] = []
     index = _HEADERS[sheet.key]
     header = rows[header_row] if header_row < len(rows) else []
@@ -463,6 +487,7 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
             findings.append(Finding("extra-column", name, f"{xl_col_to_name(c)}{header_row + 1}", header_row + 1,
                                     value=value.strip()))
     table = Table(sheet.key, name, header_row + 1, columns, extra)
+    numfmt.mark_percent(rows, percent, numfmt.percent_columns(sheet.key, columns))
     for column in sheet.columns:
         if column.required and not column.computed and column.key not in columns:
             label = column.label.get(locale)
@@ -470,7 +495,7 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
                                     params={"expected": label, "detail": _header_hint(column, header, locale)}))
     raci = coercer_for(Column("role", sheet.columns[0].label, "choice", choices="raci"), default_year)
     # One entry per column to read: (record key, column index, coercer, schema column for messages).
-    inputs = [(c.key, columns[c.key], coercer_for(c, default_year, phase_labels), c) for c in sheet.columns
+    inputs = [(c.key, columns[c.key], coercer_for(c, default_year, phase_labels, window), c) for c in sheet.columns
               if not c.computed and c.key in columns]
     # The RACI matrix has a column per person, nearly all empty: read it as one block, looking
     # only at the cells that hold something.
@@ -482,8 +507,10 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
     width = max([i for _k, i, _f, _c in inputs] + [block[1] - 1, 0]) + 1
     # Clean values (a date in a date column, a picked dropdown label) skip the coercer: with
     # 50,000 rows the call per cell was most of the reading time.
+    # A clean date is taken as it is only inside the dates the campaign can mean (first, last).
     fast = [(key, i, coerce, column, CLEAN_TYPES.get(column.kind), getattr(coerce, "exact", None),
-             column.kind == "percent") for key, i, coerce, column in inputs]
+             column.kind == "percent", (window.first, window.last) if window and column.kind == "date" else None)
+            for key, i, coerce, column in inputs]
     records = table.records
     none_type, str_type = type(None), str
     for r in range(header_row + 1, len(rows)):
@@ -492,7 +519,7 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
             row = row + [""] * (width - len(row))
         values: dict[str, Any] = {}
         raw: dict[str, Any] = {}
-        for key, i, coerce, column, clean_type, exact, is_percent in fast:
+        for key, i, coerce, column, clean_type, exact, is_percent, dates in fast:
             cell = row[i]
             kind = cell.__class__
             if kind is str_type:
@@ -512,7 +539,7 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
                     continue
                 if cell.isspace():
                     continue
-            elif kind is clean_type and not (is_percent and 0 < cell < 1):
+            elif kind is clean_type and not (is_percent and 0 < cell < 1) and (dates is None or dates[0] <= cell <= dates[1]):
                 values[key] = cell  # clean: the raw value is the value
                 continue
             elif kind is none_type:
@@ -561,6 +588,13 @@ def _cell_error(sheet: str, col: int, row: int, column: Column, cell: str, local
 def _coercion_finding(code: str, sheet: str, col: int, row: int, column: Column, raw: Any, shown: Any,
                       locale: Locale) -> Finding:
     params: dict[str, Any] = {"column": column.label.get(locale)}
+    if isinstance(shown, Implausible):
+        params["detail"] = _outside_detail(shown.window, locale)
+        raw = shown.shown
+    elif isinstance(raw, datetime):
+        raw = raw.date().isoformat()  # as the cell shows it, without a time
+    elif isinstance(raw, date):
+        raw = raw.isoformat()
     if code == "normalized":
         params["other_value"] = shown
     elif code == "bad-choice":
@@ -571,6 +605,13 @@ def _coercion_finding(code: str, sheet: str, col: int, row: int, column: Column,
             ", ".join(enumeration.labels(locale)) if enumeration else ""
     return Finding(code, sheet, f"{xl_col_to_name(col)}{row}", row, column.key,
                    raw if not isinstance(raw, str) else raw.strip(), params)
+
+
+def _outside_detail(window: Window, locale: Locale) -> str:
+    """Why a real date is refused: no date of the campaign lies that far out."""
+    if locale == "zh-CN":
+        return f"（距活动期 {window.start} 至 {window.end} 超过一年）"
+    return f" (more than a year outside the campaign, {window.start} to {window.end})"
 
 
 def _header_hint(column: Column, header: list[Any], locale: Locale) -> str:
@@ -640,6 +681,28 @@ def _campaign(rows: list[list[Any]]) -> CampaignInfo:
         elif hasattr(info, found.key):
             setattr(info, found.key, value)
     return info
+
+
+def _status_date(rows: list[list[Any]], sheet: str, info: CampaignInfo, window: Window | None,
+                 locale: Locale) -> list[Finding]:
+    """The status date as the campaign-info sheet has it: a text date is understood (``normalized``: the
+    workbook's own formulas read it with DATEVALUE), one that is no date, or none the campaign can
+    mean, is a ``bad-date`` at its cell and is not used (delays are then counted to today)."""
+    status = next(f for f in INFO_FIELDS if f.key == "as_of_input")
+    labels = {_normalise_header(status.label.zh), _normalise_header(status.label.en)}
+    for r, row in enumerate(rows):
+        if len(row) < 2 or is_blank(row[0]) or _normalise_header(row[0]) not in labels:
+            continue
+        raw = row[1]
+        if is_blank(raw):
+            return []
+        value, code, shown = make_date(info.start.year if info.start else None, window)(raw)
+        info.as_of = value
+        if code is None:
+            return []
+        column = Column(status.key, status.label, "date")
+        return [_coercion_finding(code, sheet, 1, r + 1, column, raw, shown, locale)]
+    return []
 
 
 __all__ = ["Record", "Table", "Tracker", "UnreadableFile", "read_tracker"]

@@ -486,7 +486,7 @@ def sheet_title(key: str, locale: Locale) -> str:
 # --------------------------------------------------------------------------- workbook texts
 
 #: Number formats of the input kinds (computed columns carry their own ``num_format``).
-NUMBER_FORMATS: dict[str, str] = {"date": "yyyy-mm-dd", "percent": "0", "money": "#,##0.00", "number": "General"}
+NUMBER_FORMATS: dict[str, str] = {"date": "yyyy-mm-dd", "percent": "General", "money": "#,##0.00", "number": "General"}
 
 #: Excel's data-validation messages, by column kind: (title, text). ``{label}`` is the column.
 VALIDATION_ERRORS: dict[str, tuple[Text, Text]] = {

@@ -596,7 +596,10 @@ class _TrackerWriter:
         for info in INFO_FIELDS:
             ws.write_string(row, 0, self.t(info.label), label)
             if info.computed:
-                ws.write_formula(row, 1, f'=IF({as_of_input}="",TODAY(),{as_of_input})', date_out, "")
+                # A status date kept as text ("2024/11/15" in some locales) is read with DATEVALUE; one
+                # that is no date falls back to today, so no formula counts delays from a text.
+                ws.write_formula(row, 1, f'=IF({as_of_input}="",TODAY(),IF(ISNUMBER({as_of_input}),{as_of_input},'
+                                         f'IFERROR(DATEVALUE({as_of_input}),TODAY())))', date_out, "")
                 self.book.define_name("mt_asof", f"={_quote(ws.name)}!$B${row + 1}")
             elif info.kind == "date":
                 value = values.get(info.key)
