@@ -8,7 +8,8 @@ the bare number, so the format is read here, from the file itself, for the cells
   and 10 (``0.00%``) have no ``formatCode`` in styles.xml, the others are looked up in ``numFmts``.
   styles.xml is read once per file; each sheet part is searched for the few percent style indexes
   during the scan that :mod:`sheetscan` already makes (a ``bytes.find`` per index and chunk).
-* .ods: the cell's ``office:value-type="percentage"``, seen by the scan's one pass over content.xml.
+* .ods: the cell's ``office:value-type="percentage"`` (LibreOffice), or a ``float`` cell whose style's
+  data style is a ``number:percentage-style`` (Gnumeric), seen by the scan's one pass over content.xml.
 * .xls: the XF record's format index (9, 10, or a FORMAT record whose text has a ``%``), for the
   NUMBER, RK, MULRK and FORMULA records the scan already walks.
 
@@ -22,6 +23,7 @@ format. Only the columns of :data:`PERCENT_AWARE` are marked; a percent elsewher
 
 from __future__ import annotations
 
+import contextlib
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -120,6 +122,48 @@ def _valued_cell_at(data: bytes, position: int) -> Cell | None:
 
 
 # --------------------------------------------------------------------------- ods
+
+
+_NUMBER = "{urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0}"
+_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+#: The elements of an .ods that say which cell styles show percentages.
+ODS_STYLE_TAGS = frozenset({_NUMBER + "percentage-style", _STYLE + "style"})
+
+
+class OdsPercentStyles:
+    """Which cells of an .ods show a percentage.
+
+    LibreOffice says so on the cell (``office:value-type="percentage"``); Gnumeric writes
+    ``"float"`` with a cell style whose data style is a ``number:percentage-style`` (in styles.xml,
+    or among content.xml's automatic styles, which come before the cells).
+    """
+
+    def __init__(self, archive: zipfile.ZipFile | None = None) -> None:
+        self._data: set[str] = set()
+        self._cells: set[str] = set()
+        if archive is not None and "styles.xml" in archive.NameToInfo:
+            from defusedxml.ElementTree import iterparse
+
+            with contextlib.suppress(Exception), archive.open("styles.xml") as styles:  # damaged: the cells' own marks
+                for _event, element in iterparse(styles):
+                    if element.tag in ODS_STYLE_TAGS:
+                        self.see(element)
+
+    def see(self, element: Any) -> None:
+        """A ``number:percentage-style`` or a ``style:style``, as it ends."""
+        name = element.get(_STYLE + "name")
+        if not name:
+            return
+        if element.tag == _NUMBER + "percentage-style":
+            self._data.add(name)
+        elif element.get(_STYLE + "data-style-name") in self._data:
+            self._cells.add(name)
+
+    def shows_percent(self, cell: Any) -> bool:
+        kind = cell.get(_OFFICE + "value-type")
+        return kind == "percentage" or (kind == "float" and cell.get(_TABLE + "style-name") in self._cells)
 
 
 class OdsPercentCells:
@@ -234,5 +278,6 @@ def is_percent_unit(unit: Any) -> bool:
     return isinstance(unit, str) and unit.strip().casefold() in PERCENT_UNITS
 
 
-__all__ = ["PERCENT_AWARE", "PERCENT_UNITS", "OdsPercentCells", "Percent", "XlsPercentCells", "XlsxPercentCells",
-           "is_percent_code", "is_percent_unit", "mark_percent", "percent_columns", "xlsx_percent_styles"]
+__all__ = ["ODS_STYLE_TAGS", "PERCENT_AWARE", "PERCENT_UNITS", "OdsPercentCells", "OdsPercentStyles", "Percent",
+           "XlsPercentCells", "XlsxPercentCells", "is_percent_code", "is_percent_unit", "mark_percent", "percent_columns",
+           "xlsx_percent_styles"]

@@ -324,15 +324,55 @@ def _open(path: str | os.PathLike[str]) -> _Source:
     scanner = start_scan(location, container.kind)  # starts first: for .xlsx it runs beside the parser
     if scanner.refusal:
         raise UnreadableFile(f"{location}: {scanner.refusal}")
+    workbook: Any
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(os.fspath(location))
     except BaseException as exc:  # calamine raises several types; all mean "not readable"
-        scanner.close()
         if not _parser_failure(exc):
+            scanner.close()
             raise
-        raise UnreadableFile(f"{location}: not a readable workbook ({first_line(exc)})") from None
+        workbook = _compacted_ods(location) if container.kind == "ods" else None
+        if workbook is None:
+            scanner.close()
+            raise UnreadableFile(f"{location}: not a readable workbook ({first_line(exc)})") from None
     lazy = container.kind == "xlsx"  # the parser reads an .xlsx sheet when asked, .xls and .ods whole on open
     return _Source(workbook, scanner, container.has_macros, location if lazy else None, container.kind)
+
+
+#: The largest content.xml that :func:`_compacted_ods` rewrites (it holds the part twice in memory).
+_MAX_COMPACTED = 64 * 1024 * 1024
+
+
+def _compacted_ods(location: Path) -> Any:
+    """An .ods whose content.xml is indented (Gnumeric writes it so), read once the indentation is gone.
+
+    The parser stops at the line breaks between a row's cells ("Expecting 'table-cell', found
+    Text"); the same workbook without whitespace between tags reads. The copy is made in a
+    temporary folder, read (the parser reads an .ods whole on open) and removed; the input file is
+    never touched. ``None`` when that does not help either.
+    """
+    import tempfile
+    import zipfile
+
+    import python_calamine
+
+    try:
+        with zipfile.ZipFile(location) as archive:
+            if archive.getinfo("content.xml").file_size > _MAX_COMPACTED:
+                return None
+            with tempfile.TemporaryDirectory(prefix="marketing-tracker-") as folder:
+                copy = Path(folder) / "compacted.ods"
+                with zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as out:
+                    for info in archive.infolist():
+                        data = archive.read(info.filename)
+                        if info.filename == "content.xml":
+                            data = re.sub(rb">[ \t\r\n]+<", b"><", data)
+                        out.writestr(info.filename, data, zipfile.ZIP_STORED if info.filename == "mimetype" else None)
+                return python_calamine.CalamineWorkbook.from_path(os.fspath(copy))
+    except BaseException as exc:  # the first failure is the one reported
+        if not _parser_failure(exc):
+            raise
+        return None
 
 
 def _parser_failure(exc: BaseException) -> bool:

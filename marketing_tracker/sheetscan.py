@@ -336,6 +336,7 @@ def _scan_ods(path: Path) -> Scanner:
     percent = numfmt.OdsPercentCells()
     try:
         with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
+            percent_styles = numfmt.OdsPercentStyles(archive)
             sheet, row, col, last_row, last_col, cell_end = "", -1, 0, 0, 0, 0
             error_at: tuple[int, int] | None = None
             for event, element in iterparse(content, events=("start", "end")):
@@ -364,12 +365,14 @@ def _scan_ods(path: Path) -> Scanner:
                     if tag == table + "table-cell" and (rows > 1 or cols > 1):
                         merges.setdefault(sheet, []).append(((row, col), (row + rows - 1, col + cols - 1)))
                     error_at = (row, col) if element.get(calcext + "value-type") == "error" else None
-                    if element.get(office + "value-type") == "percentage":
+                    if percent_styles.shows_percent(element):
                         percent.cell(row, col, repeat)
                     cell_end = col + repeat
                     col += repeat
                 elif event == "end" and tag == table + "table-cell" and _holds_value(element, office):
                     last_row, last_col = max(last_row, row + 1), max(last_col, cell_end)
+                elif event == "end" and tag in numfmt.ODS_STYLE_TAGS:
+                    percent_styles.see(element)
                 elif event == "end" and tag == text_p and error_at is not None:
                     scans[sheet].errors.append((*error_at, (element.text or "#N/A").strip()))
                     error_at = None
