@@ -9,6 +9,7 @@ clean, common case returns at the first test, so 50,000 rows stay cheap.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -134,8 +135,8 @@ def _plausible(day: date, window: Window | None, raw: date) -> Coerced:
 
 def _month_day(number: float, window: Window | None, shown: str) -> Coerced:
     """``10.13`` -> 13 October of the campaign's year (the year that puts it nearest the campaign)."""
-    if window is None:
-        return None, "bad-date", None
+    if window is None or not math.isfinite(number) or abs(number) >= 100:
+        return None, "bad-date", Implausible(shown, window) if window else None
     whole, _dot, digits = f"{round(number, 6):.6f}".rstrip("0").partition(".")
     if not (1 <= int(whole) <= 12 and 1 <= len(digits) <= 2 and int(digits) >= 1):
         return None, "bad-date", Implausible(shown, window)

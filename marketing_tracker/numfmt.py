@@ -88,16 +88,17 @@ class XlsxPercentCells:
 
     :meth:`feed` is given each piece of the part and where to stop in it (the scan's own pieces:
     a tag is never cut before ``cut``). It looks only for the literal ``s="N"`` of the percent
-    styles, so a part with none costs one ``bytes.find`` per style and chunk.
+    styles, so a part with none costs one ``bytes.find`` per style and chunk (``s='N'`` is looked
+    for only in a chunk that holds an apostrophe at all, a much cheaper ``memchr``).
     """
 
     def __init__(self, styles: Iterable[int]) -> None:
-        self._needles = [needle for index in sorted(styles)
-                         for needle in (b' s="%d"' % index, b" s='%d'" % index)]
+        self._needles = [b' s="%d"' % index for index in sorted(styles)]
+        self._single = [b" s='%d'" % index for index in sorted(styles)]  # looked for only where a ' occurs (memchr)
         self.cells: list[Cell] = []
 
     def feed(self, data: bytes, cut: int) -> None:
-        for needle in self._needles:
+        for needle in self._needles + self._single if b"'" in data else self._needles:
             position = data.find(needle, 0, cut)
             while position != -1 and len(self.cells) < MAX_MARKED:
                 cell = _valued_cell_at(data, position)

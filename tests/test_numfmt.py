@@ -246,7 +246,8 @@ def test_progress_numbers(raw: Any, expected: tuple[float, str | None]) -> None:
     (10.13, (date(2024, 10, 13), "normalized")), (11.11, (date(2024, 11, 11), "normalized")),
     (5.2, (date(2024, 5, 2), "normalized")), (45.0, (None, "bad-date")), (13.1, (None, "bad-date")),
     (2.3, (date(2024, 2, 3), "normalized")), (2.31, (None, "bad-date")), (10.0, (None, "bad-date")),
-    (45413.0, (date(2024, 5, 1), "normalized")), (40000.0, (None, "bad-date")),
+    (45413.0, (date(2024, 5, 1), "normalized")), (40000.0, (None, "bad-date")), (float("inf"), (None, "bad-date")),
+    (-5.1, (None, "bad-date")),
     (date(2024, 5, 20), (date(2024, 5, 20), None)), (date(2025, 6, 30), (date(2025, 6, 30), None)),
     (date(2023, 4, 29), (None, "bad-date")), ("2022-05-01", (None, "bad-date")), ("5月5日", (date(2024, 5, 5), "normalized")),
 ])
