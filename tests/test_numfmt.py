@@ -267,3 +267,18 @@ def test_a_campaign_over_new_year_takes_the_year_that_puts_month_day_in_it() -> 
 ])
 def test_which_format_codes_are_percentages(code: str, expected: bool) -> None:
     assert is_percent_code(code) is expected
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("下周一", "下周一"), (date(2020, 1, 1), "2020-01-01")])
+def test_a_status_date_that_cannot_be_meant_is_a_bad_date_at_its_cell_and_not_used(tmp_path: Path, typed: Any,
+                                                                                 expected: str) -> None:
+    source = write_tracker(load_plan(sample_plan()), tmp_path / "618.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(source)
+    cell = next(c for c in book[INFO]["A"] if c.value == "数据截止日").offset(column=1)
+    cell.value = typed
+    book.save(tmp_path / "status.xlsx")
+    tracker = read_tracker(tmp_path / "status.xlsx")
+    found = [(f.code, f.sheet, f.cell, f.value) for f in tracker.findings if f.sheet == INFO]
+    assert (tracker.campaign.as_of, found) == (None, [("bad-date", INFO, cell.coordinate, expected)])
