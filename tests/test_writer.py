@@ -296,7 +296,8 @@ def test_the_info_sheet_holds_the_campaign_and_its_status_date(book: openpyxl.Wo
     assert values["活动名称"] == "品牌618周年庆"
     assert values["活动开始日期"] == datetime(2024, 5, 1)
     assert values["数据截止日"] is None
-    assert values["当前计算日期"] == '=IF(B8="",TODAY(),B8)'
+    iso = 'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(TRIM(B8),"/","-"),".","-"),"年","-"),"月","-"),"日","")'
+    assert values["当前计算日期"] == f'=IF(B8="",TODAY(),IF(ISNUMBER(B8),B8,IFERROR(DATEVALUE({iso}),TODAY())))'
     assert not ws["B8"].protection.locked
 
 
