@@ -19,6 +19,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from marketing_tracker import load_plan, read_tracker, validate, write_tracker
 from marketing_tracker.annotate import annotate
@@ -129,9 +131,10 @@ def test_validate_json_carries_no_time_part(kind: str) -> None:
         {"H9": "1900-01-09", "H11": "1900-02-13"} if kind == "ods" else {"H9": "1900-01-10", "H11": "1900-02-14"})
 
 
-def test_recap_json_gives_the_kpi_and_progress_the_person_meant(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", FORMATS)
+def test_recap_json_gives_the_kpi_the_person_meant(tmp_path: Path, kind: str) -> None:
     figures = tmp_path / "figures.json"
-    done = run_cli("recap", str(meant("xlsx")), "-o", str(tmp_path / "recap.xlsx"), "--json", str(figures),
+    done = run_cli("recap", str(meant(kind)), "-o", str(tmp_path / "recap.xlsx"), "--json", str(figures),
                    "--as-of", "2024-05-24")
     data = json.loads(figures.read_text(encoding="utf-8"))
     kpi = next(k for k in data["kpis"] if k["key"] == "live_cvr")
@@ -254,6 +257,13 @@ def test_progress_numbers(raw: Any, expected: tuple[float, str | None]) -> None:
 def test_date_numbers(raw: Any, expected: tuple[date | None, str]) -> None:
     value, code, _shown = make_date(2024, WINDOW)(raw)
     assert (value, code) == expected
+
+
+@given(st.dates(date(2024, 1, 1), date(2024, 12, 31)).filter(lambda d: d.day % 10 != 0))
+def test_month_day_typed_as_a_number_reads_back_as_that_day(day: date) -> None:
+    """Any day but the 10th, 20th and 30th, whose trailing zero a number loses (5.20 is 5.2: 2 May)."""
+    value, code, _shown = make_date(2024, WINDOW)(float(f"{day.month}.{day.day:02d}"))
+    assert (value, code) == (day, "normalized")
 
 
 def test_a_campaign_over_new_year_takes_the_year_that_puts_month_day_in_it() -> None:
