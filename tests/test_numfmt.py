@@ -168,10 +168,11 @@ def excel_like(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for task_id, value in (("M001", 1), ("M002", 1.5), ("M003", 0.6)):
         cell = tasks[tracker.tables["tasks"].cell("progress", task(tracker, task_id).row)]
         cell.value, cell.number_format = value, "0%"
-    row = tracker.tables["kpi_log"].header_row + 1
-    for key, value in (("date", date(2024, 5, 21)), ("kpi", "直播转化率"), ("value", 0.042)):
-        log[tracker.tables["kpi_log"].cell(key, row)] = value
-    log[tracker.tables["kpi_log"].cell("value", row)].number_format = "0.00%"
+    first = tracker.tables["kpi_log"].header_row + 1
+    for row, kpi, value in ((first, "直播转化率", 0.042), (first + 1, "销售额", 0.5)):  # 销售额 is in 万元, not %
+        for key, typed in (("date", date(2024, 5, 21)), ("kpi", kpi), ("value", value)):
+            log[tracker.tables["kpi_log"].cell(key, row)] = typed
+        log[tracker.tables["kpi_log"].cell("value", row)].number_format = "0.00%"
     book.save(folder / "excel.xlsx")
     return folder / "excel.xlsx"
 
@@ -185,7 +186,8 @@ def test_the_excel_like_copy_uses_built_in_ids_without_a_format_code(excel_like:
 def test_built_in_percent_formats_are_read(excel_like: Path) -> None:
     tracker = read_tracker(excel_like)
     values = {t: task(tracker, t).values.get("progress") for t in ("M001", "M002", "M003")}
-    assert (values, log_values(tracker)) == ({"M001": 100.0, "M002": 150.0, "M003": 60.0}, {"直播转化率": 4.2})
+    assert (values, log_values(tracker)) == ({"M001": 100.0, "M002": 150.0, "M003": 60.0},
+                                             {"直播转化率": 4.2, "销售额": 0.5})
 
 
 # --------------------------------------------------------------------------- Gnumeric
@@ -210,6 +212,14 @@ def test_a_copy_resaved_by_gnumeric_has_the_same_findings(tmp_path: Path, gnumer
     original = read_tracker(meant(kind))
     copy = read_tracker(gnumeric.resave(meant(kind), tmp_path / f"gnumeric.{kind}", exporter))
     assert codes(copy) == codes(original)
+
+
+@pytest.mark.gnumeric
+def test_reading_gnumerics_indented_ods_leaves_the_file_as_it_was(tmp_path: Path, gnumeric: Gnumeric) -> None:
+    copy = gnumeric.resave(meant("ods"), tmp_path / "gnumeric.ods", "Gnumeric_OpenCalc:odf")
+    before = copy.read_bytes()
+    read_tracker(copy)
+    assert (copy.read_bytes() == before, sorted(p.name for p in tmp_path.iterdir())) == (True, ["gnumeric.ods"])
 
 
 # --------------------------------------------------------------------------- the workbook's own status date
