@@ -37,6 +37,7 @@ from .schema import (
     INFO_FIELDS,
     INFO_GOALS,
     INFO_PEOPLE,
+    INFO_PHASE_COLUMNS,
     INFO_PHASES,
     INFO_TITLE,
     LOCALES,
@@ -194,6 +195,7 @@ def _read(source: _Source, path: str | os.PathLike[str]) -> Tracker:
               if campaign.start else None)
     if info_name:
         findings += _status_date(source.grid(info_name), info_name, campaign, window, locale)
+        findings += _phase_dates(source.grid(info_name), info_name, campaign, window, locale)
     phase_labels = {label: key for key, label, _s, _e in campaign.phases if label}
 
     read: dict[str, tuple[Table | None, list[Finding]]] = {}
@@ -743,6 +745,43 @@ def _status_date(rows: list[list[Any]], sheet: str, info: CampaignInfo, window: 
         column = Column(status.key, status.label, "date")
         return [_coercion_finding(code, sheet, 1, r + 1, column, raw, shown, locale)]
     return []
+
+
+def _phase_dates(rows: list[list[Any]], sheet: str, info: CampaignInfo, window: Window | None,
+                 locale: Locale) -> list[Finding]:
+    """The key dates' start and end (the phase windows the rules use), checked as any date cell is:
+    one that is no date the campaign can mean is a ``bad-date`` at its cell and is not used."""
+    if window is None:
+        return []
+    titles = {_normalise_header(INFO_PHASES.zh), _normalise_header(INFO_PHASES.en)}
+    first = next((r for r, row in enumerate(rows) if row and not is_blank(row[0])
+                  and _normalise_header(row[0]) in titles), None)
+    if first is None:
+        return []
+    findings: list[Finding] = []
+    coerce = make_date(window.start.year, window)
+    columns = (Column("phase_start", INFO_PHASE_COLUMNS[1], "date"), Column("phase_end", INFO_PHASE_COLUMNS[2], "date"))
+    index = 0
+    for r in range(first + 2, len(rows)):  # the rows _campaign read as phases: from below the block's header
+        row = rows[r]
+        if not row or is_blank(row[0]):
+            if all(is_blank(v) for v in row[:4]):
+                break
+            continue
+        if index >= len(info.phases):
+            break
+        key, label, *days = info.phases[index]
+        for c, column in ((1, columns[0]), (2, columns[1])):
+            raw = row[c] if c < len(row) else None
+            if days[c - 1] is None or is_blank(raw):
+                continue
+            _value, code, shown = coerce(raw)
+            if code == "bad-date":
+                findings.append(_coercion_finding(code, sheet, c, r + 1, column, raw, shown, locale))
+                days[c - 1] = None
+        info.phases[index] = (key, label, days[0], days[1])
+        index += 1
+    return findings
 
 
 __all__ = ["Record", "Table", "Tracker", "UnreadableFile", "read_tracker"]

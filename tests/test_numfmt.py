@@ -302,3 +302,17 @@ def test_a_status_date_that_cannot_be_meant_is_a_bad_date_at_its_cell_and_not_us
     tracker = read_tracker(tmp_path / "status.xlsx")
     found = [(f.code, f.sheet, f.cell, f.value) for f in tracker.findings if f.sheet == INFO]
     assert (tracker.campaign.as_of, found) == (None, [("bad-date", INFO, cell.coordinate, expected)])
+
+
+def test_a_phase_date_that_cannot_be_meant_is_a_bad_date_at_its_cell_and_not_used(tmp_path: Path) -> None:
+    source = write_tracker(load_plan(sample_plan()), tmp_path / "618.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(source)
+    title = next(c for c in book[INFO]["A"] if c.value == "关键节点")
+    start = title.offset(row=3, column=1)  # the second phase's start, below the block's header
+    start.value = date(2019, 5, 10)
+    book.save(tmp_path / "phase.xlsx")
+    tracker = read_tracker(tmp_path / "phase.xlsx")
+    found = [(f.code, f.cell, f.value) for f in tracker.findings if f.sheet == INFO]
+    assert (found, tracker.campaign.phases[1][2]) == ([("bad-date", start.coordinate, "2019-05-10")], None)
