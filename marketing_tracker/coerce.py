@@ -9,12 +9,15 @@ clean, common case returns at the first test, so 50,000 rows stay cheap.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from .dates import from_serial, parse_date
+from .numfmt import Percent
 from .schema import ENUMERATIONS, Column, Enumeration
 
 Coerced = tuple[Any, str | None, Any]
@@ -23,6 +26,43 @@ Coercer = Callable[[Any], Coerced]
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－％＋", "0123456789.,-%+")
 _MONEY_NOISE = re.compile(r"[,，\s¥￥$元]|RMB|CNY|USD", re.IGNORECASE)
 _SERIAL_RANGE = (1, 2958465)  # 1900-01-01 .. 9999-12-31
+#: How far outside the campaign a date may lie and still be meant (a year: a late invoice, a typo'd year is not).
+PLAUSIBLE_MARGIN = timedelta(days=366)
+#: Day 0 of the serials python-calamine turns into dates: .xlsx and .xls count serial 1 as 1900-01-01
+#: (and keep Lotus's 29 February 1900), .ods counts from 1899-12-30; only serials below 61 differ.
+XLSX_EPOCH, ODS_EPOCH = date(1899, 12, 31), date(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The dates a date column can mean: the campaign's period widened by :data:`PLAUSIBLE_MARGIN`.
+
+    ``epoch`` is day 0 of the workbook's small serials, to recover the number a person typed into a
+    date-formatted cell ("10.13" shows as 1900-01-10 03:07 in an .xlsx).
+    """
+
+    start: date
+    end: date
+    epoch: date = XLSX_EPOCH
+
+    @property
+    def first(self) -> date:
+        return self.start - PLAUSIBLE_MARGIN
+
+    @property
+    def last(self) -> date:
+        return self.end + PLAUSIBLE_MARGIN
+
+    def holds(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+
+@dataclass(frozen=True)
+class Implausible:
+    """What a bad date showed, when it was a date or a number, but none the campaign can mean."""
+
+    shown: str
+    window: Window
 
 
 def is_blank(raw: Any) -> bool:
@@ -51,26 +91,66 @@ def ids(raw: Any) -> Coerced:
     return parts, None, None
 
 
-def make_date(default_year: int | None) -> Coercer:
-    """Dates; text dates take the campaign's year when they give none."""
+def make_date(default_year: int | None, window: Window | None = None) -> Coercer:
+    """Dates; text dates take the campaign's year when they give none.
+
+    With the campaign's ``window`` known, a date more than a year outside it is never taken: a
+    number that is no plausible date (10.13, 11.11, 45: typed into a date cell, where Calc and Excel
+    keep the number) is read as month.day in the campaign's year when that makes a valid date
+    (``normalized``), else it is a ``bad-date``; so is any other date that far out.
+    """
 
     def coerce(raw: Any) -> Coerced:
         if type(raw) is date:
-            return raw, None, None
+            return _plausible(raw, window, raw)
         if isinstance(raw, datetime):
-            return raw.date(), None, None
+            return _plausible(raw.date(), window, raw)
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             if _SERIAL_RANGE[0] <= raw <= _SERIAL_RANGE[1]:
                 serial_day = from_serial(raw)
-                return serial_day, "normalized", serial_day.isoformat()
-            return None, "bad-date", None
+                if window is None or window.holds(serial_day):
+                    return serial_day, "normalized", serial_day.isoformat()
+            return _month_day(float(raw), window, _plain(float(raw)))
         if isinstance(raw, str):
             text_day = parse_date(raw.strip(), default_year)
             if text_day is not None:
+                if window is not None and not window.holds(text_day):
+                    return None, "bad-date", Implausible(raw.strip(), window)
                 return text_day, "normalized", text_day.isoformat()
         return None, "bad-date", None
 
     return coerce
+
+
+def _plausible(day: date, window: Window | None, raw: date) -> Coerced:
+    """A date cell's date: itself when the campaign can mean it, else the number it hides, read as month.day."""
+    if window is None or window.holds(day):
+        return day, None, None
+    serial = raw - datetime.combine(window.epoch, datetime.min.time()) if isinstance(raw, datetime) else raw - window.epoch
+    days = serial.total_seconds() / 86400
+    if 0 < days < 13:  # the number typed is what the cell shows as a day of January 1900
+        return _month_day(round(days, 6), window, day.isoformat())
+    return None, "bad-date", Implausible(day.isoformat(), window)
+
+
+def _month_day(number: float, window: Window | None, shown: str) -> Coerced:
+    """``10.13`` -> 13 October of the campaign's year (the year that puts it nearest the campaign)."""
+    if window is None or not math.isfinite(number) or abs(number) >= 100:
+        return None, "bad-date", Implausible(shown, window) if window else None
+    whole, _dot, digits = f"{round(number, 6):.6f}".rstrip("0").partition(".")
+    if not (1 <= int(whole) <= 12 and 1 <= len(digits) <= 2 and int(digits) >= 1):
+        return None, "bad-date", Implausible(shown, window)
+    candidates = []
+    for year in dict.fromkeys((window.start.year, window.end.year)):
+        try:
+            candidates.append(date(year, int(whole), int(digits)))
+        except ValueError:
+            continue
+    if not candidates:
+        return None, "bad-date", Implausible(shown, window)
+    day = min(candidates, key=lambda d: 0 if window.start <= d <= window.end else
+              min(abs((d - window.start).days), abs((d - window.end).days)))
+    return day, "normalized", day.isoformat()
 
 
 def _number_text(raw: str) -> float | None:
@@ -98,7 +178,14 @@ def number(raw: Any) -> Coerced:
 
 
 def percent(raw: Any) -> Coerced:
-    """Progress as a number from 0 to 100: 0.6, 60, "60%", "６０％" all mean 60."""
+    """Progress as a number from 0 to 100: 0.6, 60, "60%", "６０％" and a cell showing 60 % all mean 60.
+
+    A bare number from 1 up is read as percent points (1 is 1 %); a bare number between 0 and 1 is
+    taken as a fraction (0.6 is 60 %, with a ``normalized`` info). A percent-formatted cell is
+    exact: 1 is 100 %, 1.5 is 150 % (out of range), 0.006 is 0.6 %.
+    """
+    if isinstance(raw, Percent):  # the cell shows a percentage: "100%" is stored as 1
+        return raw * 100, None, None
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         if 0 < raw < 1:
             return raw * 100, "normalized", _plain(raw * 100)
@@ -171,11 +258,12 @@ CLEAN_TYPES: dict[str, type] = {"text": str, "id": str, "person": str, "date": d
                                 "percent": float}
 
 
-def coercer_for(column: Column, default_year: int | None, phase_labels: dict[str, str] | None = None) -> Coercer:
-    """The coercer a column's kind calls for."""
+def coercer_for(column: Column, default_year: int | None, phase_labels: dict[str, str] | None = None,
+                window: Window | None = None) -> Coercer:
+    """The coercer a column's kind calls for; ``window``: the dates a date column can mean."""
     kind = column.kind
     if kind == "date":
-        return make_date(default_year)
+        return make_date(default_year, window)
     if kind in ("money", "number"):
         return number
     if kind == "percent":

@@ -18,14 +18,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from .schema import ENUMERATIONS, INFO_FIELDS, TABLE_SHEETS, Column, Field, Locale, Text, sheet_title
+from .schema import ENUMERATIONS, INFO_FIELDS, INFO_PHASE_DATES, TABLE_SHEETS, Column, Field, Locale, Text, sheet_title
 from .words import DETAILS
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 #: Labels by (sheet key, column key); the campaign-info sheet's fields count as its columns.
 _COLUMNS: dict[tuple[str, str], Column | Field] = {
-    **{(s.key, c.key): c for s in TABLE_SHEETS for c in s.columns}, **{("info", f.key): f for f in INFO_FIELDS}}
+    **{(s.key, c.key): c for s in TABLE_SHEETS for c in s.columns}, **{("info", f.key): f for f in INFO_FIELDS},
+    **{("info", c.key): c for c in INFO_PHASE_DATES}}
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,8 @@ CODES: dict[str, Code] = {c.code: c for c in (
               "{sheet} has no column {expected} (not found in the header row {row}){detail}")),
     Code("required-missing", "error", "a required cell is empty",
          Text("「{column}」不能为空：请在 {cell} 填写", "{column} is required: fill in {cell}")),
-    Code("bad-date", "error", "cannot be read as a date",
-         Text("{cell} 的「{value}」不是日期：请写成 2024-05-01", "{cell}: {value!r} is not a date; write it like 2024-05-01")),
+    Code("bad-date", "error", "cannot be read as a date, or is no date the campaign can mean (over a year outside it)",
+         Text("{cell} 的「{value}」不是日期{detail}：请写成 2024-05-01", "{cell}: {value!r} is not a date{detail}; write it like 2024-05-01")),
     Code("bad-number", "error", "cannot be read as a number",
          Text("{cell} 的「{value}」不是数字", "{cell}: {value!r} is not a number")),
     Code("too-long", "warning", "a text or ID longer than its column allows (pasted past the workbook's length check)",
@@ -102,7 +103,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("formula-error", "warning", "a formula of the template shows a spreadsheet error; the library recomputes the column",
          Text("{cell} 的公式显示错误值 {value}：「{column}」已由工具按本行数据重新计算，请从正常的一行复制公式修复表格",
               "{cell}: the template's formula shows {value}; {column} was recomputed from the row, but copy the formula from a good row to mend the workbook")),
-    Code("normalized", "info", "a value was understood and normalised (text date, \"60%\", synonym)",
+    Code("normalized", "info", "a value was understood and normalised (text date, \"60%\", 10.13 typed in a date column, synonym)",
          Text("{cell} 的「{value}」已按「{other_value}」理解", "{cell}: {value!r} was read as {other_value!r}")),
     Code("extra-column", "info", "a column the template does not have; kept, not checked",
          Text("「{sheet}」的列「{value}」（{cell}）不属于模板，已保留但不检查",
@@ -276,7 +277,9 @@ class Finding:
     def to_dict(self, locale: Locale) -> dict[str, Any]:
         """One finding as ``validate --format json`` lists it (docs/cli.md)."""
         value = self.value
-        if isinstance(value, (date, datetime)):
+        if isinstance(value, datetime):
+            value = value.date().isoformat()  # a date never carries a time part in the JSON
+        elif isinstance(value, date):
             value = value.isoformat()
         return {"code": self.code, "severity": self.severity, "sheet": self.sheet, "cell": self.cell, "row": self.row,
                 "column": self.column, "value": value, "message": self.message(locale)}

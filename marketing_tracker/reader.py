@@ -22,12 +22,13 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from itertools import compress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .coerce import CLEAN_TYPES, coercer_for, is_blank, make_date
+from . import numfmt
+from .coerce import CLEAN_TYPES, ODS_EPOCH, XLSX_EPOCH, Implausible, Window, coercer_for, is_blank, make_date
 from .coerce import text as coerce_text
 from .errors import first_line
 from .findings import Allowed, ColumnLabel, Finding, Listing, MemberLabel, SheetLabel
@@ -37,6 +38,7 @@ from .schema import (
     INFO_FIELDS,
     INFO_GOALS,
     INFO_PEOPLE,
+    INFO_PHASE_DATES,
     INFO_PHASES,
     INFO_TITLE,
     LOCALES,
@@ -204,6 +206,11 @@ def _read(source: _Source, path: str | os.PathLike[str]) -> Tracker:
         campaign.start = date.fromisoformat(str(meta["start"]))
         campaign.end = date.fromisoformat(str(meta["end"])) if meta.get("end") else None
     default_year = campaign.start.year if campaign.start else None
+    window = (Window(campaign.start, campaign.end or campaign.start, ODS_EPOCH if source.kind == "ods" else XLSX_EPOCH)
+              if campaign.start else None)
+    if info_name:
+        findings += _status_date(source.grid(info_name), info_name, campaign, window)
+        findings += _phase_dates(source.grid(info_name), info_name, campaign, window)
     phase_labels = {label: key for key, label, _s, _e in campaign.phases if label}
 
     read: dict[str, tuple[Table | None, list[Finding]]] = {}
@@ -221,16 +228,32 @@ def _read(source: _Source, path: str | os.PathLike[str]) -> Tracker:
             continue
         name, header_row = found
         taken.add(name)
-        errors = source.scanner.sheet(name).errors
+        scan = source.scanner.sheet(name)
+        errors = scan.errors
         read[sheet.key] = _read_table(sheet, name, header_row, _with_errors(source.grid(name), errors), default_year,
-                                      phase_labels, errors)
+                                      phase_labels, errors, window, scan.percent)
     tables: dict[str, Table] = {}
     for sheet in TABLE_SHEETS:  # tables and findings in the schema's order, whatever the reading order was
         table, table_findings = read[sheet.key]
         if table is not None:
             tables[sheet.key] = table
         findings += table_findings
+    _percent_kpis(tables)
     return Tracker(os.fspath(path), locale, campaign, tables, findings, meta)
+
+
+def _percent_kpis(tables: dict[str, Table]) -> None:
+    """A KPI log value shown as a percentage ("4.2%", stored 0.042) of a KPI whose unit is % is 4.2, in
+    the unit's terms; of any other KPI it stays the number stored."""
+    log, kpis = tables.get("kpi_log"), tables.get("kpis")
+    if log is None or kpis is None:
+        return
+    percent_kpis = {record.values[key] for record in kpis.records if numfmt.is_percent_unit(record.values.get("unit"))
+                    for key in ("name", "kpi_key") if record.values.get(key)}
+    for record in log.records:
+        shown = record.raw.get("value")
+        if isinstance(shown, numfmt.Percent) and record.values.get("kpi") in percent_kpis:
+            record.values["value"] = float(shown) * 100
 
 
 # --------------------------------------------------------------------------- opening
@@ -246,8 +269,10 @@ class _Source:
     python-calamine workbook must not be used by two threads at once: each handle has a lock.
     """
 
-    def __init__(self, workbook: Any, scanner: Scanner, has_macros: bool, path: Path | None = None) -> None:
+    def __init__(self, workbook: Any, scanner: Scanner, has_macros: bool, path: Path | None = None,
+                 kind: str = "xlsx") -> None:
         self.handle = _Handle(workbook)
+        self.kind = kind  # "xlsx", "ods" or "xls", as safety.inspect_container found it
         self.scanner = scanner
         self.sheet_names: list[str] = list(workbook.sheet_names)
         self.has_macros = has_macros
@@ -315,15 +340,55 @@ def _open(path: str | os.PathLike[str]) -> _Source:
     scanner = start_scan(location, container.kind)  # starts first: for .xlsx it runs beside the parser
     if scanner.refusal:
         raise UnreadableFile(f"{location}: {scanner.refusal}")
+    workbook: Any
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(os.fspath(location))
     except BaseException as exc:  # calamine raises several types; all mean "not readable"
-        scanner.close()
+        if not _parser_failure(exc):
+            scanner.close()
+            raise
+        workbook = _compacted_ods(location) if container.kind == "ods" else None
+        if workbook is None:
+            scanner.close()
+            raise UnreadableFile(f"{location}: not a readable workbook ({first_line(exc)})") from None
+    lazy = container.kind == "xlsx"  # the parser reads an .xlsx sheet when asked, .xls and .ods whole on open
+    return _Source(workbook, scanner, container.has_macros, location if lazy else None, container.kind)
+
+
+#: The largest content.xml that :func:`_compacted_ods` rewrites (it holds the part twice in memory).
+_MAX_COMPACTED = 64 * 1024 * 1024
+
+
+def _compacted_ods(location: Path) -> Any:
+    """An .ods whose content.xml is indented (Gnumeric writes it so), read once the indentation is gone.
+
+    The parser stops at the line breaks between a row's cells ("Expecting 'table-cell', found
+    Text"); the same workbook without whitespace between tags reads. The copy is made in a
+    temporary folder, read (the parser reads an .ods whole on open) and removed; the input file is
+    never touched. ``None`` when that does not help either.
+    """
+    import tempfile
+    import zipfile
+
+    import python_calamine
+
+    try:
+        with zipfile.ZipFile(location) as archive:
+            if archive.getinfo("content.xml").file_size > _MAX_COMPACTED:
+                return None
+            with tempfile.TemporaryDirectory(prefix="marketing-tracker-") as folder:
+                copy = Path(folder) / "compacted.ods"
+                with zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as out:
+                    for info in archive.infolist():
+                        data = archive.read(info.filename)
+                        if info.filename == "content.xml":
+                            data = re.sub(rb">[ \t\r\n]+<", b"><", data)
+                        out.writestr(info.filename, data, zipfile.ZIP_STORED if info.filename == "mimetype" else None)
+                return python_calamine.CalamineWorkbook.from_path(os.fspath(copy))
+    except BaseException as exc:  # the first failure is the one reported
         if not _parser_failure(exc):
             raise
-        raise UnreadableFile(f"{location}: not a readable workbook ({first_line(exc)})") from None
-    lazy = container.kind == "xlsx"  # the parser reads an .xlsx sheet when asked, .xls and .ods whole on open
-    return _Source(workbook, scanner, container.has_macros, location if lazy else None)
+        return None
 
 
 def _parser_failure(exc: BaseException) -> bool:
@@ -457,7 +522,8 @@ def _header_row(sheet: Sheet, rows: list[list[Any]]) -> tuple[int, int]:
 
 def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]], default_year: int | None,
                 phase_labels: dict[str, str],
-                errors: Sequence[tuple[int, int, str]] = ()) -> tuple[Table, list[Finding]]:
+                errors: Sequence[tuple[int, int, str]] = (), window: Window | None = None,
+                percent: Sequence[tuple[int, int]] = ()) -> tuple[Table, list[Finding]]:
     findings: list[Finding] = []
     index = _HEADERS[sheet.key]
     header = rows[header_row] if header_row < len(rows) else []
@@ -476,12 +542,13 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
             findings.append(Finding("extra-column", name, f"{xl_col_to_name(c)}{header_row + 1}", header_row + 1,
                                     value=value.strip(), table=sheet.key))
     table = Table(sheet.key, name, header_row + 1, columns, extra)
+    numfmt.mark_percent(rows, percent, numfmt.percent_columns(sheet.key, columns))
     for column in sheet.columns:
         if column.required and not column.computed and column.key not in columns:
             findings.append(_header_missing(sheet, name, header_row, column, header))
     raci = coercer_for(Column("role", sheet.columns[0].label, "choice", choices="raci"), default_year)
     # One entry per column to read: (record key, column index, coercer, schema column for messages).
-    inputs = [(c.key, columns[c.key], coercer_for(c, default_year, phase_labels), c) for c in sheet.columns
+    inputs = [(c.key, columns[c.key], coercer_for(c, default_year, phase_labels, window), c) for c in sheet.columns
               if not c.computed and c.key in columns]
     # The RACI matrix has a column per person, nearly all empty: read it as one block, looking
     # only at the cells that hold something.
@@ -493,8 +560,10 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
     width = max([i for _k, i, _f, _c in inputs] + [block[1] - 1, 0]) + 1
     # Clean values (a date in a date column, a picked dropdown label) skip the coercer: with
     # 50,000 rows the call per cell was most of the reading time.
+    # A clean date is taken as it is only inside the dates the campaign can mean (first, last).
     fast = [(key, i, coerce, column, CLEAN_TYPES.get(column.kind), getattr(coerce, "exact", None),
-             column.kind == "percent") for key, i, coerce, column in inputs]
+             column.kind == "percent", (window.first, window.last) if window and column.kind == "date" else None)
+            for key, i, coerce, column in inputs]
     records = table.records
     none_type, str_type = type(None), str
     for r in range(header_row + 1, len(rows)):
@@ -503,7 +572,7 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
             row = row + [""] * (width - len(row))
         values: dict[str, Any] = {}
         raw: dict[str, Any] = {}
-        for key, i, coerce, column, clean_type, exact, is_percent in fast:
+        for key, i, coerce, column, clean_type, exact, is_percent, dates in fast:
             cell = row[i]
             kind = cell.__class__
             if kind is str_type:
@@ -523,7 +592,7 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
                     continue
                 if cell.isspace():
                     continue
-            elif kind is clean_type and not (is_percent and 0 < cell < 1):
+            elif kind is clean_type and not (is_percent and 0 < cell < 1) and (dates is None or dates[0] <= cell <= dates[1]):
                 values[key] = cell  # clean: the raw value is the value
                 continue
             elif kind is none_type:
@@ -574,6 +643,14 @@ def _coercion_finding(code: str, table: str, sheet: str, col: int, row: int, col
     """A value that was normalised or refused; labels stay keys until the message is rendered."""
     params: dict[str, Any] = {}
     enumeration = ENUMERATIONS.get(column.choices or "")
+    detail = ""
+    if isinstance(shown, Implausible):
+        detail, raw = "outside-campaign", shown.shown
+        params.update(first=shown.window.start.isoformat(), last=shown.window.end.isoformat())
+    elif isinstance(raw, datetime):
+        raw = raw.date().isoformat()  # as the cell shows it, without a time
+    elif isinstance(raw, date):
+        raw = raw.isoformat()
     if code == "normalized":
         is_member = enumeration is not None and isinstance(value, str) and any(m.key == value for m in enumeration.members)
         # A member is named in the reader's language, unless the plan gave it its own name (a custom phase).
@@ -582,7 +659,7 @@ def _coercion_finding(code: str, table: str, sheet: str, col: int, row: int, col
     elif code == "bad-choice" and enumeration is not None:
         params["allowed"] = Allowed(enumeration.key)
     return Finding(code, sheet, f"{xl_col_to_name(col)}{row}", row, column.key,
-                   raw if not isinstance(raw, str) else raw.strip(), params, table=table)
+                   raw if not isinstance(raw, str) else raw.strip(), params, table=table, detail=detail)
 
 
 def _header_missing(sheet: Sheet, name: str, header_row: int, column: Column, header: list[Any]) -> Finding:
@@ -651,6 +728,63 @@ def _campaign(rows: list[list[Any]]) -> CampaignInfo:
         elif hasattr(info, found.key):
             setattr(info, found.key, value)
     return info
+
+
+def _status_date(rows: list[list[Any]], sheet: str, info: CampaignInfo, window: Window | None) -> list[Finding]:
+    """The status date as the campaign-info sheet has it: a text date is understood (``normalized``: the
+    workbook's own formulas read it with DATEVALUE), one that is no date, or none the campaign can
+    mean, is a ``bad-date`` at its cell and is not used (delays are then counted to today)."""
+    status = next(f for f in INFO_FIELDS if f.key == "as_of_input")
+    labels = {_normalise_header(status.label.zh), _normalise_header(status.label.en)}
+    for r, row in enumerate(rows):
+        if len(row) < 2 or is_blank(row[0]) or _normalise_header(row[0]) not in labels:
+            continue
+        raw = row[1]
+        if is_blank(raw):
+            return []
+        value, code, shown = make_date(info.start.year if info.start else None, window)(raw)
+        info.as_of = value
+        if code is None:
+            return []
+        column = Column(status.key, status.label, "date")
+        return [_coercion_finding(code, "info", sheet, 1, r + 1, column, raw, value, shown)]
+    return []
+
+
+def _phase_dates(rows: list[list[Any]], sheet: str, info: CampaignInfo, window: Window | None) -> list[Finding]:
+    """The key dates' start and end (the phase windows the rules use), checked as any date cell is:
+    one that is no date the campaign can mean is a ``bad-date`` at its cell and is not used."""
+    if window is None:
+        return []
+    titles = {_normalise_header(INFO_PHASES.zh), _normalise_header(INFO_PHASES.en)}
+    first = next((r for r, row in enumerate(rows) if row and not is_blank(row[0])
+                  and _normalise_header(row[0]) in titles), None)
+    if first is None:
+        return []
+    findings: list[Finding] = []
+    coerce = make_date(window.start.year, window)
+    columns = INFO_PHASE_DATES
+    index = 0
+    for r in range(first + 2, len(rows)):  # the rows _campaign read as phases: from below the block's header
+        row = rows[r]
+        if not row or is_blank(row[0]):
+            if all(is_blank(v) for v in row[:4]):
+                break
+            continue
+        if index >= len(info.phases):
+            break
+        key, label, *days = info.phases[index]
+        for c, column in ((1, columns[0]), (2, columns[1])):
+            raw = row[c] if c < len(row) else None
+            if days[c - 1] is None or is_blank(raw):
+                continue
+            value, code, shown = coerce(raw)
+            if code == "bad-date":
+                findings.append(_coercion_finding(code, "info", sheet, c, r + 1, column, raw, value, shown))
+                days[c - 1] = None
+        info.phases[index] = (key, label, days[0], days[1])
+        index += 1
+    return findings
 
 
 __all__ = ["Record", "Table", "Tracker", "UnreadableFile", "read_tracker"]

@@ -463,6 +463,8 @@ INFO_FIELDS: tuple[Field, ...] = (
 INFO_GOALS = Text("核心目标", "Core goals")
 INFO_PHASES = Text("关键节点", "Key dates")
 INFO_PHASE_COLUMNS = (Text("阶段", "Phase"), Text("开始日期", "Start"), Text("结束日期", "End"), Text("任务ID前缀", "ID prefix"))
+#: The key dates' start and end on the campaign-info sheet, as columns (to read them and to name them in findings).
+INFO_PHASE_DATES = (Column("phase_start", INFO_PHASE_COLUMNS[1], "date"), Column("phase_end", INFO_PHASE_COLUMNS[2], "date"))
 INFO_PEOPLE = Text("参与部门/人员", "Departments and people")
 INFO_PEOPLE_COLUMNS = (Text("姓名", "Name"), Text("部门", "Department"), Text("角色", "Role"), Text("联系方式", "Contact"))
 
@@ -556,7 +558,7 @@ def sheet_title(key: str, locale: Locale) -> str:
 # --------------------------------------------------------------------------- workbook texts
 
 #: Number formats of the input kinds (computed columns carry their own ``num_format``).
-NUMBER_FORMATS: dict[str, str] = {"date": "yyyy-mm-dd", "percent": "0", "money": "#,##0.00", "number": "General"}
+NUMBER_FORMATS: dict[str, str] = {"date": "yyyy-mm-dd", "percent": "General", "money": "#,##0.00", "number": "General"}
 
 #: Excel's data-validation messages, by column kind: (title, text). ``{label}`` is the column.
 VALIDATION_ERRORS: dict[str, tuple[Text, Text]] = {

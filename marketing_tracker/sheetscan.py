@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from . import numfmt
 from .errors import first_line
 
 #: The most cells a sheet's values may span (a 50,000-task tracker spans 5.6 million).
@@ -67,10 +68,12 @@ class CellError(str):
 
 @dataclass
 class SheetScan:
-    """One sheet: its error cells (0-based row and column, error text), and why it must not be read, if so."""
+    """One sheet: its error cells (0-based row and column, error text), and why it must not be read, if so;
+    ``percent``: the cells with a percent number format (see :mod:`numfmt`)."""
 
     errors: list[tuple[int, int, str]] = field(default_factory=list)
     refusal: str | None = None
+    percent: list[tuple[int, int]] = field(default_factory=list)
 
 
 class Scanner:
@@ -95,12 +98,21 @@ class Scanner:
 def start_scan(path: Path, kind: str) -> Scanner:
     """Begin scanning the workbook at ``path``; ``kind`` ("xlsx", "ods", "xls") as :func:`safety.inspect_container` found it."""
     if kind == "xls":
-        return Scanner(_from_table(functools.cache(lambda: _xls_errors(path))), refusal=_xls_refusal(path))
+        percent = numfmt.XlsPercentCells()
+        refusal = _xls_refusal(path, percent.record)
+        errors = _from_table(functools.cache(lambda: _xls_errors(path)))
+        return Scanner(lambda name: _with_percent(errors(name), percent.cells.get(name)), refusal=refusal)
     return _scan_ods(path) if kind == "ods" else _scan_xlsx(path)
 
 
 def _from_table(table: Callable[[], dict[str, SheetScan]]) -> Callable[[str], SheetScan]:
     return lambda name: table().get(name) or SheetScan()
+
+
+def _with_percent(scan: SheetScan, percent: list[tuple[int, int]] | None) -> SheetScan:
+    if percent:
+        scan.percent = percent
+    return scan
 
 
 # --------------------------------------------------------------------------- xlsx / xlsm
@@ -110,6 +122,7 @@ def _scan_xlsx(path: Path) -> Scanner:
     try:
         with zipfile.ZipFile(path) as archive:
             parts = _sheet_parts(archive)
+            percent_styles = numfmt.xlsx_percent_styles(archive)  # styles.xml, read once
             sizes = {name: archive.getinfo(part).file_size for name, part in parts.items() if part in archive.NameToInfo}
     except Exception:  # noqa: BLE001 - e.g. an XML declaration naming an unknown encoding (fuzz_bytes.py --mode xml)
         return _scan_blind(path)
@@ -122,7 +135,8 @@ def _scan_xlsx(path: Path) -> Scanner:
             with zipfile.ZipFile(path) as archive:
                 for name in names:
                     try:
-                        results[name].set_result(_scan_part(archive, parts[name], name, stop))
+                        percent = numfmt.XlsxPercentCells(percent_styles) if percent_styles else None
+                        results[name].set_result(_scan_part(archive, parts[name], name, stop, percent))
                     except Exception:  # noqa: BLE001 - a part that cannot be scanned is the parser's to report
                         results[name].set_result(SheetScan())
         except Exception:  # noqa: BLE001
@@ -172,7 +186,8 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _scan_part(archive: zipfile.ZipFile, part: str, name: str, stop: threading.Event | None = None) -> SheetScan:
+def _scan_part(archive: zipfile.ZipFile, part: str, name: str, stop: threading.Event | None = None,
+               percent: numfmt.XlsxPercentCells | None = None) -> SheetScan:
     """Error cells and a cheap look for cells that could lie far out, in one pass over the part, a chunk at a time.
 
     Every search is bounded (a tag of at most 4 KB, a cell of at most 1 MB: Excel's longest text and
@@ -206,6 +221,8 @@ def _scan_part(archive: zipfile.ZipFile, part: str, name: str, stop: threading.E
                 if found is not None:
                     scan.errors.append(found)
                 position = data.find(_ERROR_MARK, tag_end, cut)
+            if percent is not None:
+                percent.feed(data, cut)
             if not far:
                 spaced = data.translate(_SPACES) if b"\n" in data or b"\t" in data or b"\r" in data else data
                 far = _ODD_CELL.search(spaced, 0, cut) is not None
@@ -214,6 +231,8 @@ def _scan_part(archive: zipfile.ZipFile, part: str, name: str, stop: threading.E
                 break
     if far:
         scan.refusal = _measure(archive, part, name)
+    if percent is not None:
+        scan.percent = percent.cells
     return scan
 
 
@@ -314,8 +333,10 @@ def _scan_ods(path: Path) -> Scanner:
     text_p = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
     merges: dict[str, list[MergedRange]] = {}
     scans: dict[str, SheetScan] = {}
+    percent = numfmt.OdsPercentCells()
     try:
         with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
+            percent_styles = numfmt.OdsPercentStyles(archive)
             sheet, row, col, last_row, last_col, cell_end = "", -1, 0, 0, 0, 0
             error_at: tuple[int, int] | None = None
             for event, element in iterparse(content, events=("start", "end")):
@@ -323,13 +344,16 @@ def _scan_ods(path: Path) -> Scanner:
                 if event == "start" and tag == table + "table":
                     sheet, row, last_row, last_col = element.get(table + "name", ""), -1, 0, 0
                     scans[sheet] = SheetScan()
+                    percent = numfmt.OdsPercentCells()
                 elif event == "end" and tag == table + "table":
                     scans[sheet].refusal = _too_far(sheet, last_row, last_col)
+                    scans[sheet].percent = percent.cells
                     element.clear()
                 elif event == "start" and tag == table + "table-row":
                     row, col = row + 1, 0
                 elif event == "end" and tag == table + "table-row":
                     repeat = int(element.get(table + "number-rows-repeated", "1"))
+                    percent.end_row(repeat)
                     if repeat > 1 and any(_holds_value(cell, office) for cell in element):
                         last_row = max(last_row, row + repeat)  # a repeated row of values reaches its last repeat
                     row += repeat - 1
@@ -341,10 +365,14 @@ def _scan_ods(path: Path) -> Scanner:
                     if tag == table + "table-cell" and (rows > 1 or cols > 1):
                         merges.setdefault(sheet, []).append(((row, col), (row + rows - 1, col + cols - 1)))
                     error_at = (row, col) if element.get(calcext + "value-type") == "error" else None
+                    if percent_styles.shows_percent(element):
+                        percent.cell(row, col, repeat)
                     cell_end = col + repeat
                     col += repeat
                 elif event == "end" and tag == table + "table-cell" and _holds_value(element, office):
                     last_row, last_col = max(last_row, row + 1), max(last_col, cell_end)
+                elif event == "end" and tag in numfmt.ODS_STYLE_TAGS:
+                    percent_styles.see(element)
                 elif event == "end" and tag == text_p and error_at is not None:
                     scans[sheet].errors.append((*error_at, (element.text or "#N/A").strip()))
                     error_at = None
@@ -371,14 +399,15 @@ _XLS_BOF = 0x0809
 _XLS_FILEPASS = 0x002F
 
 
-def _xls_refusal(path: Path) -> str | None:
+def _xls_refusal(path: Path, record: Callable[[int, bytes, int], None] | None = None) -> str | None:
     """Why an .xls must not reach the parser: it is damaged, encrypted, or a sheet's cells reach beyond
     :data:`MAX_CELLS`.
 
     The parser reads every sheet of an .xls when it opens the file, so the file is walked first:
     its sector chains with xlrd's reader of the compound document (python-calamine follows a chain
     that loops back on itself until memory runs out, found by fuzz_bytes.py; xlrd notices every
-    sector used twice), then the workbook stream's records.
+    sector used twice), then the workbook stream's records, each also handed to ``record`` (kind,
+    body, offset in the stream) when given (:class:`numfmt.XlsPercentCells`).
     """
     try:
         from xlrd.compdoc import CompDoc
@@ -396,6 +425,8 @@ def _xls_refusal(path: Path) -> str | None:
     while at + 4 <= end:
         kind, length = int.from_bytes(stream[at:at + 2], "little"), int.from_bytes(stream[at + 2:at + 4], "little")
         body = stream[at + 4:at + 4 + length]
+        if record is not None:
+            record(kind, body, at - base)
         at += 4 + length
         if kind == _XLS_FILEPASS:  # the records after it are encrypted: nothing more can be read from them
             return "the workbook is encrypted with a password; save it without a password and try again"

@@ -38,6 +38,9 @@ DETAILS: dict[str, Text] = {
     "role-count": Text("现有 {r} 个 R、{a} 个 A", "it has {r} R and {a} A"),
     "owner-stands-as-r": Text("负责人「{owner}」按 R 计", "its owner {owner} counts as R"),
     "no-owner": Text("也没有负责人", "and it has no owner either"),
+    # bad-date: a real date no campaign date can be
+    "outside-campaign": Text("（距活动期 {first} 至 {last} 超过一年）",
+                             " (more than a year outside the campaign, {first} to {last})"),
     # outside-period
     "campaign-period": Text("活动周期", "the campaign period"),
     "phase-window": Text("阶段「{phase}」", "the phase {phase}"),

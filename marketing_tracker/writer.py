@@ -629,7 +629,14 @@ class _TrackerWriter:
         for info in INFO_FIELDS:
             ws.write_string(row, 0, self.t(info.label), label)
             if info.computed:
-                ws.write_formula(row, 1, f'=IF({as_of_input}="",TODAY(),{as_of_input})', date_out, "")
+                # A status date kept as text ("2024/11/15" where the locale does not take it for a date)
+                # is read as the ISO date it spells (which DATEVALUE takes in every locale); one that is
+                # no date falls back to today, so no formula counts delays from a text.
+                iso = f'TRIM({as_of_input})'
+                for separator, replacement in (("/", "-"), (".", "-"), ("年", "-"), ("月", "-"), ("日", "")):
+                    iso = f'SUBSTITUTE({iso},"{separator}","{replacement}")'
+                ws.write_formula(row, 1, f'=IF({as_of_input}="",TODAY(),IF(ISNUMBER({as_of_input}),{as_of_input},'
+                                         f'IFERROR(DATEVALUE({iso}),TODAY())))', date_out, "")
                 self.book.define_name("mt_asof", f"={_quote(ws.name)}!$B${row + 1}")
             elif info.kind == "date":
                 value = values.get(info.key)

@@ -314,7 +314,10 @@ def test_the_info_sheet_holds_the_campaign_and_its_status_date(book: openpyxl.Wo
     assert values["活动开始日期"] == datetime(2024, 5, 1)
     assert values["数据截止日"] is None
     status_date = info_cell(ws, "as_of_input")
-    assert values["当前计算日期"] == f'=IF({status_date}="",TODAY(),{status_date})'
+    iso = ("SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE("
+           f'TRIM({status_date}),"/","-"),".","-"),"年","-"),"月","-"),"日","")')
+    assert values["当前计算日期"] == (f'=IF({status_date}="",TODAY(),IF(ISNUMBER({status_date}),{status_date},'
+                                   f'IFERROR(DATEVALUE({iso}),TODAY())))')
     assert ws[status_date].protection.locked is False
 
 

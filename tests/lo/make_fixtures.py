@@ -14,6 +14,12 @@ formulas that fail the way real ones do (a division by zero, a lookup that finds
 in input cells, in one of the template's computed cells and in the RACI matrix;
 tests/test_cell_errors.py expects a finding at each. A third, the blank tracker saved with a
 password as .ods and .xls (tests/data/encrypted/), must be refused with the reason.
+
+A fourth (libreoffice_meant.*) holds what people type that a bare value would misread: "100%",
+"150%" and "60%" in the progress column (Calc stores 1, 1.5 and 0.6 in a percent-formatted cell),
+bare 0.6 and 1, "4.2%" in the KPI log of a KPI whose unit is %, "10.13", "11.11" and "45" in a
+date column (Calc stores the numbers), and a status date kept as text ("2024/11/15");
+tests/test_numfmt.py expects the values the person meant (and re-saves the copies in Gnumeric).
 """
 
 from __future__ import annotations
@@ -124,6 +130,37 @@ def errors_job(tracker: Path, out: Path) -> dict[str, object]:
     }
 
 
+# What a person types, at the generated layout's addresses (nothing is moved in this copy).
+MEANT = [
+    {"sheet": TASKS, "cell": "H4", "value": "2024-05-01"}, {"sheet": TASKS, "cell": "I4", "value": "2024-05-05"},
+    {"sheet": TASKS, "cell": "J4", "value": "100%"}, {"sheet": TASKS, "cell": "K4", "value": "已完成"},    # 1 -> 100, done
+    {"sheet": TASKS, "cell": "H5", "value": "2024-05-03"},
+    {"sheet": TASKS, "cell": "J5", "value": "150%"}, {"sheet": TASKS, "cell": "K5", "value": "进行中"},    # 1.5 -> 150
+    {"sheet": TASKS, "cell": "J6", "value": "60%"}, {"sheet": TASKS, "cell": "K6", "value": "进行中"},     # 0.6 -> 60
+    {"sheet": TASKS, "cell": "J7", "value": "0.6"}, {"sheet": TASKS, "cell": "K7", "value": "进行中"},     # bare 0.6 -> 60
+    {"sheet": TASKS, "cell": "J8", "value": "1"}, {"sheet": TASKS, "cell": "K8", "value": "进行中"},       # bare 1 -> 1
+    {"sheet": TASKS, "cell": "H9", "value": "10.13"},                                                # -> 2024-10-13
+    {"sheet": TASKS, "cell": "H10", "value": "11.11"},                                               # -> 2024-11-11
+    {"sheet": TASKS, "cell": "H11", "value": "45"},                                                  # no date
+    {"sheet": LOG, "cell": "A4", "value": "2024-05-21"}, {"sheet": LOG, "cell": "B4", "value": "直播转化率"},
+    {"sheet": LOG, "cell": "D4", "value": "4.2%"},                                                   # unit %: 4.2
+    {"sheet": LOG, "cell": "A5", "value": "2024-05-21"}, {"sheet": LOG, "cell": "B5", "value": "销售额"},
+    {"sheet": LOG, "cell": "D5", "value": "120"},
+]
+MEANT_TEXT = [{"sheet": INFO, "cell": "B8", "value": "2024/11/15"}]  # a status date Calc kept as text
+
+
+def meant_job(tracker: Path, out: Path) -> dict[str, object]:
+    return {
+        "input": str(tracker),
+        "keys": MEANT,  # as typed into the input line: "100%" gets a percent format, as in a person's Calc
+        "text": MEANT_TEXT,
+        "save": [{"path": str(out / "libreoffice_meant.xlsx"), "filter": "Calc MS Excel 2007 XML"},
+                 {"path": str(out / "libreoffice_meant.xls"), "filter": "MS Excel 97"},
+                 {"path": str(out / "libreoffice_meant.ods"), "filter": "calc8"}],
+    }
+
+
 def encrypted_job(tracker: Path) -> dict[str, object]:
     """The blank tracker saved with a password, as LibreOffice's "Save with password" does.
 
@@ -142,7 +179,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tracker = write_tracker(load_plan(sample_plan()), Path(tmp) / "618.xlsx")
         driver = ROOT / "tests" / "lo" / "uno_driver.py"
-        for work in (job(tracker, OUT), errors_job(tracker, OUT), encrypted_job(tracker)):
+        for work in (job(tracker, OUT), errors_job(tracker, OUT), meant_job(tracker, OUT), encrypted_job(tracker)):
             subprocess.run(["/usr/bin/python3", str(driver)], input=json.dumps(work), text=True, check=True,
                            capture_output=True)
     for path in sorted([*OUT.iterdir(), *(OUT.parent / "encrypted").iterdir()]):

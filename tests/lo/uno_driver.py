@@ -6,7 +6,8 @@ Run with the system Python that has Debian's ``python3-uno`` (not the project's 
 
 The job (JSON on stdin) names a workbook and what to do with it, in this order:
 ``unprotect`` sheets, ``type`` cells (``setFormula``: Calc's own type detection, as if
-typed), ``text`` cells (``setString``: stored as typed), ``merge`` ranges,
+typed), ``keys`` cells (as typed into Calc's input line: see :func:`enter`), ``text`` cells
+(``setString``: stored as typed), ``merge`` ranges,
 ``insert_columns`` (with a header), ``insert_rows``, ``rename`` sheets, ``recalc``,
 ``read`` cells and ``validation`` rules, ``only_sheet`` / ``hide_columns`` /
 ``print_area`` for a picture, then ``save`` to other formats (with a ``password``: encrypted). Each
@@ -67,6 +68,26 @@ def cell_of(doc, sheet, ref):
     return doc.Sheets.getByName(sheet).getCellRangeByName(ref)
 
 
+def enter(doc, cell, value):
+    """Type ``value`` as Calc's input line takes it: the value as ``setFormula`` detects it, and a
+    General cell given a percent format when a percentage was typed ("100%" shows 100.00%, is 1).
+
+    Calc's input line (``.uno:EnterString``) does that itself, but dispatching it into a hidden
+    document takes the office down a few calls later (tried: a crash at the next save or close).
+    What it does was measured on this template: "150%" into a General cell gives the format 0.00%
+    and 1.5; into a cell formatted 0 or yyyy-mm-dd the format stays; "10.13" into a date cell
+    stays the number 10.13 with the date format.
+    """
+    cell.setFormula(value)
+    formats = doc.NumberFormats
+    percent = 128  # com.sun.star.util.NumberFormat.PERCENT
+    general = formats.getByKey(cell.NumberFormat).FormatString == "General"
+    if general and value.strip().endswith("%") and cell.getType().value == "VALUE":
+        locale = formats.getByKey(cell.NumberFormat).Locale
+        cell.NumberFormat = formats.queryKey("0.00%", locale, False) if formats.queryKey("0.00%", locale, False) != -1 \
+            else formats.getStandardFormat(percent, locale)
+
+
 def describe(cell):
     kind = cell.getType().value  # EMPTY, VALUE, TEXT, FORMULA
     out = {"type": kind, "string": cell.getString(), "value": cell.getValue(), "error": cell.getError()}
@@ -88,6 +109,8 @@ def run(job):
             doc.Sheets.getByName(sheet).unprotect(job.get("password", ""))
         for edit in job.get("type", []):
             cell_of(doc, edit["sheet"], edit["cell"]).setFormula(edit["value"])
+        for edit in job.get("keys", []):
+            enter(doc, cell_of(doc, edit["sheet"], edit["cell"]), edit["value"])
         for edit in job.get("text", []):
             cell_of(doc, edit["sheet"], edit["cell"]).setString(edit["value"])
         for edit in job.get("merge", []):
