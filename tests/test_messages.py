@@ -67,6 +67,7 @@ CASES: list[tuple[str, str, str, Any, dict[str, Any]]] = [
     ("header-missing", "header-empty", "status", None, {"expected": ColumnLabel("tasks", "status")}),
     ("required-missing", "", "name", None, {}),
     ("bad-date", "", "planned_end", "下周三", {}),
+    ("bad-date", "outside-campaign", "actual_end", "2031-05-01", {"first": "2023-05-01", "last": "2025-07-01"}),
     ("bad-number", "", "budget_planned", "五千", {}),
     ("bad-choice", "", "status", "完成了吗", {"allowed": Allowed("status")}),
     ("out-of-range", "", "progress", "150", {"allowed": "0 - 100"}),
