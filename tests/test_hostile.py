@@ -6,6 +6,11 @@ The files are made by tests/hostile/make_files.py (a zip bomb is not kept in the
 from __future__ import annotations
 
 import errno
+import hashlib
+import os
+import subprocess
+import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -49,6 +54,14 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("ods_repeated_text.ods", "has values as far as row 1048576, column 16384"),
         ("unknown_encoding_far_cell.xlsx", "has values as far as row 1048576, column 16384"),
         ("shared_strings_count.xlsx", "the file is damaged (xl/sharedStrings.xml claims 99,999,999,999 strings in"),
+        ("x_prefixed_far_cell.xlsx", "sheet 'Tasks' has values as far as row 1048576, column 16384"),
+        ("repeated_address.xlsx", "sheet 'Tasks' has values as far as row 1048576, column 16384"),
+        ("padded_row_number.xlsx", "sheet 'Tasks' has values as far as row 1048576, column 16384"),
+        ("bad_crc_far_cell.xlsx", "the file is damaged (xl/worksheets/sheet1.xml cannot be unpacked: Bad CRC-32 for"),
+        ("many_sheets.xlsx", "its sheets together would span more than 16,000,000 cells (sheet 'Extra 4' 5,099,900 more)"),
+        ("ods_many_sheets.ods", "its sheets together have values over 35,000,000 cells, more than 16,000,000"),
+        ("xls_many_sheets.xls", "its sheets together have values over 204,800,000 cells, more than 16,000,000"),
+        ("xls_far_sheets.xls", "the file is damaged (a sheet has cells as far as row 65536, column 256)"),
     ],
 )
 def test_an_unusable_file_is_one_line_and_exit_2(hostile: Path, name: str, says: str) -> None:
@@ -166,3 +179,85 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_annotated_copy(tmp_pat
     copy = annotate(path, findings, tmp_path / "checked.xlsx")
     sheet = openpyxl.load_workbook(copy).worksheets[0]
     assert all(c.data_type == "s" for row in sheet.iter_rows(min_row=2) for c in row if isinstance(c.value, str))
+
+
+# --------------------------------------------------------------------------- issue 14: within 800 MB and 30 s
+
+#: Files that aborted the process or took gigabytes before issue 14 (each 50 KB or less).
+ABORTED = ["x_prefixed_far_cell.xlsx", "repeated_address.xlsx", "padded_row_number.xlsx", "bad_crc_far_cell.xlsx",
+           "many_sheets.xlsx", "ods_many_sheets.ods", "xls_many_sheets.xls", "xls_far_sheets.xls"]
+MEMORY_CAP = 800 * 1024 * 1024
+
+
+def run_capped(*args: str, cwd: Path, tmpdir: Path) -> subprocess.CompletedProcess[str]:
+    """The command line in a process whose address space is capped at 800 MB (an abort would show as a signal)."""
+    import resource
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "TMPDIR": str(tmpdir)}
+    return subprocess.run([sys.executable, "-m", "marketing_tracker", *args], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=30, check=False, preexec_fn=cap)  # the test process starts no threads
+
+
+def checksums(paths: list[Path]) -> dict[Path, str]:
+    return {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
+
+
+@pytest.mark.parametrize("name", ABORTED)
+def test_a_small_hostile_file_is_one_line_within_800_mb_and_30_s(hostile: Path, tmp_path: Path, name: str) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "tmp").mkdir()
+    before = checksums([hostile / name])
+    done = run_capped("validate", str(hostile / name), cwd=tmp_path / "out", tmpdir=tmp_path / "tmp")
+    assert (done.returncode, done.stderr) == (2, "")
+    assert done.stdout.count("\n") == 1 and done.stdout.startswith(f"{hostile / name}: cannot be read: ")
+    assert checksums([hostile / name]) == before
+    assert list((tmp_path / "out").iterdir()) == [] and list((tmp_path / "tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ABORTED)
+def test_a_small_hostile_file_costs_the_others_nothing_in_a_batch(hostile: Path, tmp_path: Path, name: str) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "tmp").mkdir()
+    inputs = [hostile / "_clean.xlsx", hostile / name, DATA / "filled" / "libreoffice_filled.xlsx"]
+    before = checksums(inputs)
+    done = run_capped("validate", *map(str, inputs), "--as-of", "2024-04-01", cwd=tmp_path / "out",
+                      tmpdir=tmp_path / "tmp")
+    alone = [run_cli("validate", str(path), "--as-of", "2024-04-01").stdout for path in (inputs[0], inputs[2])]
+    assert (done.returncode, done.stderr) == (2, "")
+    lines = done.stdout.splitlines()
+    bad = [line for line in lines if line.startswith(f"{hostile / name}: ")]
+    assert len(bad) == 1 and bad[0].startswith(f"{hostile / name}: cannot be read: ")
+    assert [line for line in lines if line not in bad] == (alone[0] + alone[1]).splitlines()
+    assert checksums(inputs) == before
+    assert list((tmp_path / "out").iterdir()) == [] and list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_an_x_prefixed_workbook_reads_as_the_same_workbook_unprefixed(hostile: Path) -> None:
+    """Every SpreadsheetML part under ``x:`` (parsed in a child process): the same findings, ``#REF!`` included."""
+    def seen(path: Path) -> list[tuple[str, str, str]]:
+        return [(f.code, f.sheet, f.cell) for f in validate(read_tracker(path), as_of=date(2024, 6, 1))]
+
+    original = seen(DATA / "filled" / "libreoffice_errors.xlsx")
+    assert ("cell-error", "执行任务跟踪表", "J4") in original
+    assert seen(hostile / "x_prefixed_errors.xlsx") == original
+
+
+@pytest.mark.parametrize("spelling", ['<c r="A9" t="s" r="XFD1048576">', "<c t='s' r = 'xfd01048576'>",
+                                      '<c t="s"\n r="XFD1048576" s=">">', '<x:c r="XFD1048576" t="s">'])
+def test_a_far_value_is_refused_in_any_spelling_the_parser_reads(hostile: Path, tmp_path: Path, spelling: str) -> None:
+    import zipfile
+
+    source = hostile / "forged_dimension.xlsx"
+    with zipfile.ZipFile(source) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    xml = xml.replace('<c t="s" r="XFD1048576">', spelling)
+    if spelling.startswith("<x:"):
+        xml = xml.replace('<worksheet xmlns="', '<worksheet xmlns:x="', 1).replace("</c></row></sheetData>",
+                                                                                "</x:c></row></sheetData>")
+    path = make_files.rewrite(source, tmp_path / "spelled.xlsx", {"xl/worksheets/sheet1.xml": xml.encode()})
+    done = run_capped("validate", str(path), cwd=tmp_path, tmpdir=tmp_path)
+    assert done.returncode == 2, done.stderr[-300:]
+    assert "has values as far as row 1048576, column 16384" in done.stdout
