@@ -49,17 +49,24 @@ _ERROR_MARK = b't="e"'
 #: spelling or lies outside its sheet's box (see :func:`_near_pattern`): then it is measured exactly.
 _SPACES = bytes.maketrans(b"\t\r\n", b"   ")
 #: The parser takes an element by its local name, whatever its prefix: ``<x:c>`` is a cell, ``<x:row>`` a row.
-_CELL_START = re.compile(rb"<((?:[\w.-]+:)?)c[ \t\r\n]")
-_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row|v|sheetData|dimension)[ />]")
-_DIMENSION = re.compile(rb"""<(?:[\w.-]+:)?dimension +ref *= *["'](?:[A-Za-z]{1,3}\d{1,7}:)?([A-Z]{1,3})([1-9]\d{0,6})["']""")
+#: (A prefix is any name, not only ASCII: the parser reads ``<前缀:c>`` as a cell too.)
+_PREFIX = rb"""(?:[^\s<>/!?:="']+:)"""
+_CELL_START = re.compile(rb"<(" + _PREFIX + rb"?)c[ \t\r\n]")
+_PREFIXED = re.compile(rb"<" + _PREFIX + rb"(?:c|row|v|sheetData|dimension)[ />]")
+_DIMENSION = re.compile(rb"<" + _PREFIX + rb"?dimension +ref *= *"
+                        rb"""["'](?:[A-Za-z]{1,3}\d{1,7}:)?([A-Z]{1,3})([1-9]\d{0,6})["']""")
 #: A sheet without a (believable) ``<dimension>`` is measured whenever a value lies beyond AZ9999.
 _DEFAULT_END = (b"AZ", b"9999")
-#: One attribute of a tag other than ``r`` (values may hold ``>``, never ``<``), on text with spaces for tabs and breaks.
-_OTHER_ATTRIBUTES = rb"""(?: +(?!r *=)[\w:.-]+ *= *(?:"[^"<]*"|'[^'<]*'))* */?>"""
+#: An ``r`` attribute that is not the first of its tag (after a quoted value, or after two spaces): a second
+#: address, which the parser takes over the first. A search for the letter first, so it runs at the speed
+#: of a find; a false alarm (such text in a formula) costs only the exact measure.
+_SECOND_ADDRESS = re.compile(rb"""r(?:(?<=["' ] r)|(?<=["']r)) *=""")
+#: Where a prefixed cell or row may be: a cheap search before :data:`_PREFIXED` (rows say spans="1:21").
+_PREFIX_HINT = re.compile(rb":(?:c|row)[ />]")
 #: A whole cell or row tag, prefixed or not, its attributes in group 3: what the parser reads as one.
-_FULL_TAG = re.compile(rb"""<((?:[\w.-]+:)?)(row|c)((?: +[\w:.-]+ *= *(?:"[^"<]*"|'[^'<]*'))*) *(/?)>"""
-                       rb"|<(?:[\w.-]+:)?(?:row|c)[ >]")
-_REF_ANY = re.compile(rb"""(?<![\w:.-])r *= *(?:"([^"<]*)"|'([^'<]*)')""")
+_FULL_TAG = re.compile(rb"<(" + _PREFIX + rb"""?)(row|c)((?: +[^\s<>/=]+ *= *(?:"[^"<]*"|'[^'<]*'))*) *(/?)>"""
+                       rb"|<" + _PREFIX + rb"?(?:row|c)[ >]")
+_REF_ANY = re.compile(rb"""(?<![^ "'])r *= *(?:"([^"<]*)"|'([^'<]*)')""")
 _CANONICAL_REF = re.compile(rb"[A-Z]{1,3}[1-9]\d{0,6}")
 _U32 = 0xFFFFFFFF
 
@@ -226,8 +233,8 @@ def _scan_part(archive: zipfile.ZipFile, part: str, name: str, stop: threading.E
             cut = _find_errors(data, cut, final, scan)
             if not far:
                 spaced = data.translate(_SPACES) if b"\n" in data or b"\t" in data or b"\r" in data else data
-                far = odd.search(spaced, 0, cut) is not None or (
-                    (b":c" in spaced or b":row" in spaced) and _PREFIXED.search(spaced, 0, cut) is not None)
+                far = (odd.search(spaced, 0, cut) is not None or _SECOND_ADDRESS.search(spaced, 0, cut) is not None
+                       or (_PREFIX_HINT.search(spaced, 0, cut) is not None and _PREFIXED.search(spaced, 0, cut) is not None))
             pending = data[cut:]
             if final:
                 break
@@ -276,8 +283,8 @@ def _near_pattern(start: bytes) -> tuple[re.Pattern[bytes], int]:
     The sheet's ``<dimension>`` (at its start) is only a claim: it sets the box, rounded up to two
     leading digits and letters (A1:DH50004 gives DZ50999), and every cell is then checked against the
     box in the one pass. A cell is near only in the plainest spelling: an unprefixed ``<c``, its
-    address first and only once, the column in capitals, the row without leading zeros, inside the
-    box; any other cell is measured exactly.
+    address first and only once, in double quotes right after one space, the column in capitals, the
+    row without leading zeros, inside the box; any other cell has the sheet measured exactly.
     """
     found = _DIMENSION.search(start.translate(_SPACES), 0, 1 << 16)
     letters, digits = (found.group(1), found.group(2)) if found else _DEFAULT_END
@@ -299,23 +306,23 @@ def _bound(text: bytes, base: int) -> int:
 def _odd_cell(letters: bytes, digits: bytes) -> re.Pattern[bytes]:
     column = _up_to(letters.decode(), "A", "Z", "[A-Z]")
     row = _up_to(digits.decode(), "0", "9", r"\d")
-    near = rb""" *r *= *["'](?:%s)(?:%s)["']""" % (column.encode(), row.encode())
-    return re.compile(rb"<c(?:>| (?!" + near + _OTHER_ATTRIBUTES + rb"))")
+    return re.compile(rb'<c(?:>| (?!r="(?:%s)(?:%s)"))' % (column.encode(), row.encode()))
 
 
 def _up_to(bound: str, low: str, high: str, any_one: str) -> str:
-    """A pattern for the numbers (or column letters) from 1 (A) to :func:`_bound` of ``bound``, no leading zero."""
-    first = "[1-9]" if low == "0" else any_one
+    """A pattern for the numbers (``low`` "0") or column letters (``low`` "A") from 1 (A) to :func:`_bound` of
+    ``bound``: shorter ones (no leading zero), as long ones with a smaller first character, or with the same
+    first and a second no greater. ``high`` is the last character ("9", "Z")."""
+    one = "1" if low == "0" else "A"
     n = len(bound)
-    options = [f"{first}{any_one}{{0,{n - 2}}}"] if n >= 2 else []
     if n == 1:
-        options.append(f"[{'1' if low == '0' else 'A'}-{bound[0]}]")
-    else:
-        below = chr(ord(bound[0]) - 1)
-        if bound[0] > ("1" if low == "0" else "A"):
-            options.append(f"[{'1' if low == '0' else 'A'}-{below}]{any_one}{{{n - 1}}}")
-        options.append(f"{bound[0]}[{low}-{bound[1]}]{any_one}{{{n - 2}}}")
-    return "|".join(options)
+        return f"[{one}-{bound[0]}]"
+    first_lower = f"[{one}-{chr(ord(bound[0]) - 1)}]" if bound[0] > one else None
+    same_first = f"{bound[0]}[{low}-{bound[1]}]{any_one}{{{n - 2}}}"
+    if n == 2 and low == "A" and first_lower:  # [A-C]?[A-Z]|D[A-H]: one letter, or two up to DH (the common case)
+        return f"{first_lower}?{any_one}|{same_first}"
+    shorter = f"{'[1-9]' if low == '0' else any_one}{any_one}{{0,{n - 2}}}"
+    return "|".join(filter(None, [shorter, f"{first_lower}{any_one}{{{n - 1}}}" if first_lower else None, same_first]))
 
 
 def _error_cell(cell: bytes, prefix: bytes = b"") -> tuple[int, int, str] | None:
