@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from marketing_tracker import load_plan, read_tracker, validate, write_tracker
 from marketing_tracker.errors import OutputError
@@ -58,6 +60,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("repeated_address.xlsx", "sheet 'Tasks' has values as far as row 1048576, column 16384"),
         ("padded_row_number.xlsx", "sheet 'Tasks' has values as far as row 1048576, column 16384"),
         ("bad_crc_far_cell.xlsx", "the file is damaged (xl/worksheets/sheet1.xml cannot be unpacked: Bad CRC-32 for"),
+        ("strict_namespace_far_cell.xlsx", "sheet 'Tasks' has values as far as row 1048576, column 16384"),
         ("many_sheets.xlsx", "its sheets together would span more than 16,000,000 cells (sheet 'Extra 4' 5,099,900 more)"),
         ("ods_many_sheets.ods", "its sheets together have values over 35,000,000 cells, more than 16,000,000"),
         ("xls_many_sheets.xls", "its sheets together have values over 204,800,000 cells, more than 16,000,000"),
@@ -185,7 +188,8 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_annotated_copy(tmp_pat
 
 #: Files that aborted the process or took gigabytes before issue 14 (each 50 KB or less).
 ABORTED = ["x_prefixed_far_cell.xlsx", "repeated_address.xlsx", "padded_row_number.xlsx", "bad_crc_far_cell.xlsx",
-           "many_sheets.xlsx", "ods_many_sheets.ods", "xls_many_sheets.xls", "xls_far_sheets.xls"]
+           "strict_namespace_far_cell.xlsx", "many_sheets.xlsx", "ods_many_sheets.ods", "xls_many_sheets.xls",
+           "xls_far_sheets.xls"]
 MEMORY_CAP = 800 * 1024 * 1024
 
 
@@ -261,3 +265,74 @@ def test_a_far_value_is_refused_in_any_spelling_the_parser_reads(hostile: Path, 
     done = run_capped("validate", str(path), cwd=tmp_path, tmpdir=tmp_path)
     assert done.returncode == 2, done.stderr[-300:]
     assert "has values as far as row 1048576, column 16384" in done.stdout
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=16_384), st.integers(min_value=1, max_value=1_048_576))
+def test_the_box_admits_exactly_the_cells_up_to_its_bound(column: int, row: int) -> None:
+    """The one-pass pattern made from a <dimension> ends at its bound: one column or row further is looked at."""
+    import re
+
+    from marketing_tracker.reader import xl_col_to_name
+    from marketing_tracker.sheetscan import _bound, _up_to
+
+    letters, digits = xl_col_to_name(column - 1), str(row)
+    columns, rows = re.compile(_up_to(letters, "A", "Z", "[A-Z]")), re.compile(_up_to(digits, "0", "9", r"\d"))
+    last_column, last_row = _bound(letters.encode(), 26), _bound(digits.encode(), 10)
+    assert [bool(columns.fullmatch(xl_col_to_name(c - 1))) for c in (1, column, last_column, last_column + 1)] == \
+        [True, True, True, False]
+    assert [bool(rows.fullmatch(str(r))) for r in (1, row, last_row, last_row + 1)] == [True, True, True, False]
+    assert rows.fullmatch("0") is None and rows.fullmatch("0" + digits) is None
+
+
+@pytest.mark.parametrize(("address", "place"), [
+    (b"XFD1048576", (1_048_576, 16_384)), (b"xfd1048576", (1_048_576, 16_384)),
+    (b"XFD" + b"0" * 4_393 + b"1048576", (1_048_576, 16_384)), (b"A9", (9, 1)),
+    (b"A0", (2**32, 1)), (b"7", (7, 2**32)), (b"A&1", None), (b"1A", None)])
+def test_an_address_is_read_as_the_parser_reads_it(address: bytes, place: tuple[int, int] | None) -> None:
+    from marketing_tracker.sheetscan import _parse_address
+
+    assert _parse_address(address) == place
+
+
+@pytest.mark.parametrize("source", ["_clean.xlsx", "libreoffice_filled.xlsx", "libreoffice_errors.xlsx"])
+def test_trackers_as_saved_are_vouched_for_and_parsed_in_process(hostile: Path, source: str) -> None:
+    """No child process for the library's own trackers nor LibreOffice's: the scan reads them as the parser does."""
+    from marketing_tracker.sheetscan import start_scan
+
+    path = hostile / source if source.startswith("_") else DATA / "filled" / source
+    scanner = start_scan(path, "xlsx")
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        names = list(make_files.sheet_names(archive))
+    assert [(name, scanner.sheet(name).vouched) for name in names] == [(name, True) for name in names]
+
+
+def test_an_abort_of_the_parser_in_the_child_is_one_line(hostile: Path) -> None:
+    """The stray far cell given straight to the child: the parser asks for 17 billion cells and aborts there."""
+    from marketing_tracker import isolated
+
+    with pytest.raises(UnreadableFile) as raised:
+        isolated.load(hostile / "stray_far_cell.xlsx", ["Tasks"])
+    assert str(raised.value) == ("not a readable workbook (the parser aborted, out of memory: the sheets are far "
+                                 "larger than their file)")
+
+
+def test_an_ods_the_scan_cannot_follow_is_read_in_a_child_with_the_same_findings(tmp_path: Path) -> None:
+    """A repeat count padded to 4,400 digits (Python's int() refuses it, the parser reads it): read all the same."""
+    import re
+    import zipfile
+
+    source = DATA / "filled" / "libreoffice_filled.ods"
+    with zipfile.ZipFile(source) as archive:
+        content = archive.read("content.xml")
+    padded = re.sub(rb'table:number-columns-repeated="(\d+)"', lambda m: b'table:number-columns-repeated="' +
+                    m.group(1).rjust(4_400, b"0") + b'"', content, count=1)
+    assert padded != content
+    path = make_files.rewrite(source, tmp_path / "padded.ods", {"content.xml": padded})
+
+    def seen(workbook: Path) -> list[tuple[str, str, str]]:
+        return [(f.code, f.sheet, f.cell) for f in validate(read_tracker(workbook), as_of=date(2024, 6, 1))]
+
+    assert seen(path) == seen(source)

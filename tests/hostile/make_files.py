@@ -300,6 +300,11 @@ def prefixed(xml: bytes, prefix: str = "x") -> bytes:
     return xml.replace(f'xmlns="{SPREADSHEETML}"'.encode(), declaration, 1)
 
 
+def sheet_names(archive: zipfile.ZipFile) -> list[str]:
+    """The sheets a workbook lists, in order (as the scan finds them)."""
+    return re.findall(r'<(?:\w+:)?sheet [^>]*?name="([^"]*)"', archive.read("xl/workbook.xml").decode())
+
+
 def rewrite_parts(source: Path, target: Path, change: Callable[[str, bytes], bytes]) -> Path:
     """Copy a zip with every part passed through ``change(name, data)``."""
     with zipfile.ZipFile(source) as old:
@@ -372,6 +377,24 @@ def bad_crc_far_cell(folder: Path) -> Path:
     return path
 
 
+def strict_namespace_far_cell(folder: Path) -> Path:
+    """The forged-dimension far cell in a workbook under the Strict OOXML namespaces (another default namespace,
+    the relationships' too): the parser reads it by local names; the scan found no sheet in it, so scanned none."""
+    source = forged_dimension(folder)
+    strict = {SPREADSHEETML.encode(): b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+              b"http://schemas.openxmlformats.org/officeDocument/2006/relationships":
+                  b"http://purl.oclc.org/ooxml/officeDocument/relationships"}
+
+    def change(name: str, data: bytes) -> bytes:
+        for transitional, replacement in strict.items():
+            data = data.replace(b'"' + transitional + b'"', b'"' + replacement + b'"')
+        return data
+
+    return rewrite_parts(source, folder / "strict_namespace_far_cell.xlsx",
+                         lambda name, data: change(name, data) if name in ("xl/workbook.xml", "xl/worksheets/sheet1.xml")
+                         else data)
+
+
 # --------------------------------------------------------------------------- issue 14: one budget for the workbook
 
 
@@ -440,8 +463,8 @@ MAKERS: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
     entity_bomb, encrypted, macro_workbook, stray_far_cell, forged_dimension, no_dimension_far_row, unaddressed_cells,
     overlapping_merges, xls_far_cell, xls_parser_panic, ods_repeated_values, ods_repeated_text, unknown_encoding,
     unknown_encoding_far_cell, shared_strings_count, formatting_only_extent, x_prefixed_errors, x_prefixed_far_cell,
-    repeated_address, padded_row_number, bad_crc_far_cell, many_sheets, ods_many_sheets, xls_many_sheets,
-    xls_far_sheets)}
+    repeated_address, padded_row_number, bad_crc_far_cell, strict_namespace_far_cell, many_sheets, ods_many_sheets,
+    xls_many_sheets, xls_far_sheets)}
 
 
 if __name__ == "__main__":
