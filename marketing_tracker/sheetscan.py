@@ -219,6 +219,7 @@ def _scan_part(archive: zipfile.ZipFile, part: str, name: str, stop: threading.E
     far = False
     odd: re.Pattern[bytes] | None = None
     box = 0
+    has_cells = True  # known once the first piece is seen: a part without <dimension> may hold no cell at all
     pending = b""
     with archive.open(part) as stream:
         while True:
@@ -230,6 +231,9 @@ def _scan_part(archive: zipfile.ZipFile, part: str, name: str, stop: threading.E
             cut = _cut(data, final)
             if odd is None:
                 odd, box = _near_pattern(data)
+                has_cells = _DIMENSION.search(data.translate(_SPACES), 0, 1 << 16) is not None
+            if not has_cells:
+                has_cells = _CELL_START.search(data, 0, cut) is not None
             cut = _find_errors(data, cut, final, scan)
             if not far:
                 spaced = data.translate(_SPACES) if b"\n" in data or b"\t" in data or b"\r" in data else data
@@ -238,7 +242,7 @@ def _scan_part(archive: zipfile.ZipFile, part: str, name: str, stop: threading.E
             pending = data[cut:]
             if final:
                 break
-    scan.extent = box
+    scan.extent = box if has_cells else 0  # a part with no cell (styles, a chart: the blind scan sees all) costs none
     if far:
         rows, columns, scan.vouched = _measure(archive, part)
         scan.extent = rows * columns
@@ -475,15 +479,15 @@ def _scan_ods(path: Path) -> Scanner:
                 elif event == "start" and tag == table + "table-row":
                     row, col = row + 1, 0
                 elif event == "end" and tag == table + "table-row":
-                    repeat = int(element.get(table + "number-rows-repeated", "1"))
+                    repeat = _count(element.get(table + "number-rows-repeated", "1"))
                     if repeat > 1 and any(_holds_value(cell, office) for cell in element):
                         last_row = max(last_row, row + repeat)  # a repeated row of values reaches its last repeat
                     row += repeat - 1
                     element.clear()
                 elif event == "start" and tag in (table + "table-cell", table + "covered-table-cell"):
-                    rows = int(element.get(table + "number-rows-spanned", "1"))
-                    cols = int(element.get(table + "number-columns-spanned", "1"))
-                    repeat = int(element.get(table + "number-columns-repeated", "1"))
+                    rows = _count(element.get(table + "number-rows-spanned", "1"))
+                    cols = _count(element.get(table + "number-columns-spanned", "1"))
+                    repeat = _count(element.get(table + "number-columns-repeated", "1"))
                     if tag == table + "table-cell" and (rows > 1 or cols > 1):
                         merges.setdefault(sheet, []).append(((row, col), (row + rows - 1, col + cols - 1)))
                     error_at = (row, col) if element.get(calcext + "value-type") == "error" else None
@@ -504,6 +508,15 @@ def _scan_ods(path: Path) -> Scanner:
     refusal = next((scan.refusal for scan in scans.values() if scan.refusal), None) or _over_budget(
         sum(scan.extent for scan in scans.values()))
     return Scanner(_from_table(lambda: scans), merges, refusal)
+
+
+def _count(value: str) -> int:
+    """A repeat or span count as the scan can vouch for it: plain digits. Anything else (a sign, spaces, other
+    digits, thousands of digits) raises ValueError, and the file is parsed in a child process: Python's int()
+    and the parser could read it differently (a negative count would make the scan undercount)."""
+    if not (value.isascii() and value.isdigit() and len(value.lstrip("0")) <= 9):
+        raise ValueError(f"a count the scan does not read as the parser does: {value[:20]!r}")
+    return int(value)
 
 
 def _holds_value(cell: Any, office: str) -> bool:
