@@ -106,10 +106,17 @@ def main() -> None:
     try:
         import python_calamine
 
+        from .sheetscan import MAX_CELLS
+
         workbook = python_calamine.CalamineWorkbook.from_path(path)
         sheets = {}
+        cells = 0
         for name in names or list(workbook.sheet_names):
             sheet = workbook.get_sheet_by_name(name)
+            cells += sheet.height * sheet.width  # the workbook's budget holds here too, before the grid is built
+            if cells > MAX_CELLS:
+                raise ValueError(f"its sheets together span more than {MAX_CELLS:,} cells (sheet {name!r} reaches "
+                                 f"{sheet.height} rows x {sheet.width} columns)")
             sheets[name] = (sheet.to_python(skip_empty_area=False), _merges(sheet))
         answer = {"names": list(workbook.sheet_names), "sheets": sheets}
     except BaseException as exc:

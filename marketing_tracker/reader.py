@@ -307,7 +307,7 @@ def _open(path: str | os.PathLike[str]) -> _Source:
         raise UnreadableFile(f"{location}: {scanner.refusal}")
     if scanner.isolate:  # the scan could not follow the file: every sheet is parsed in a child process
         try:
-            return _Source(isolated.load(location), scanner, container.has_macros, None, location)
+            return _Source(isolated.load(location), scanner, container.has_macros)  # parsed there already
         except UnreadableFile as exc:
             raise UnreadableFile(f"{location}: {exc}") from None
     try:
