@@ -233,14 +233,13 @@ class _Source:
     python-calamine workbook must not be used by two threads at once: each handle has a lock.
     """
 
-    def __init__(self, workbook: Any, scanner: Scanner, has_macros: bool, path: Path | None = None,
-                 location: Path | None = None) -> None:
+    def __init__(self, workbook: Any, scanner: Scanner, has_macros: bool, path: Path | None = None) -> None:
         self.handle = _Handle(workbook)
         self.scanner = scanner
         self.sheet_names: list[str] = list(workbook.sheet_names)
         self.has_macros = has_macros
         self.path = path  # given when the parser reads a sheet only when asked (.xlsx), so a second handle pays
-        self.location = location  # the file, for a sheet the scan cannot vouch for (parsed in a child process)
+        # (and a sheet the scan cannot vouch for can be parsed in a child process on its own)
         self.budget = _Budget()
         self._grids: dict[str, Future[list[list[Any]]]] = {}
         self._closed = threading.Event()
@@ -318,7 +317,7 @@ def _open(path: str | os.PathLike[str]) -> _Source:
             raise
         raise UnreadableFile(f"{location}: not a readable workbook ({first_line(exc)})") from None
     lazy = container.kind == "xlsx"  # the parser reads an .xlsx sheet when asked, .xls and .ods whole on open
-    return _Source(workbook, scanner, container.has_macros, location if lazy else None, location if lazy else None)
+    return _Source(workbook, scanner, container.has_macros, location if lazy else None)
 
 
 def _parser_failure(exc: BaseException) -> bool:
@@ -358,11 +357,11 @@ def _grid(source: _Source, name: str, handle: _Handle) -> list[list[Any]]:
         raise UnreadableFile(scan.refusal)
     source.budget.take(name, scan.extent)
     try:
-        if scan.vouched or source.location is None:
+        if scan.vouched or source.path is None:
             with handle.lock:
                 rows, merged = _parsed(source, name, handle.workbook.get_sheet_by_name(name))
         else:  # a dialect the scan does not read exactly as the parser does: an abort costs only a child process
-            rows, merged = _parsed(source, name, isolated.load(source.location, [name]).get_sheet_by_name(name))
+            rows, merged = _parsed(source, name, isolated.load(source.path, [name]).get_sheet_by_name(name))
     except UnreadableFile:
         raise
     except BaseException as exc:
