@@ -230,8 +230,7 @@ def _scan_part(archive: zipfile.ZipFile, part: str, name: str, stop: threading.E
             final = not chunk
             cut = _cut(data, final)
             if odd is None:
-                odd, box = _near_pattern(data)
-                has_cells = _DIMENSION.search(data.translate(_SPACES), 0, 1 << 16) is not None
+                odd, box, has_cells = _near_pattern(data)
             if not has_cells:
                 has_cells = _CELL_START.search(data, 0, cut) is not None
             cut = _find_errors(data, cut, final, scan)
@@ -281,8 +280,9 @@ def _find_errors(data: bytes, cut: int, final: bool, scan: SheetScan) -> int:
     return cut
 
 
-def _near_pattern(start: bytes) -> tuple[re.Pattern[bytes], int]:
-    """The pattern of a cell that needs a closer look, and how many cells the sheet spans when none does.
+def _near_pattern(start: bytes) -> tuple[re.Pattern[bytes], int, bool]:
+    """The pattern of a cell that needs a closer look, how many cells the sheet spans when none does, and
+    whether the part has a ``<dimension>`` at all (a part without one may hold no cell).
 
     The sheet's ``<dimension>`` (at its start) is only a claim: it sets the box, rounded up to two
     leading digits and letters (A1:DH50004 gives DZ50999), and every cell is then checked against the
@@ -290,13 +290,13 @@ def _near_pattern(start: bytes) -> tuple[re.Pattern[bytes], int]:
     address first and only once, in double quotes right after one space, the column in capitals, the
     row without leading zeros, inside the box; any other cell has the sheet measured exactly.
     """
-    found = _DIMENSION.search(start.translate(_SPACES), 0, 1 << 16)
+    found = _DIMENSION.search(start[:1 << 16].translate(_SPACES))
     letters, digits = (found.group(1), found.group(2)) if found else _DEFAULT_END
     columns, rows = _bound(letters, 26), _bound(digits, 10)
     if columns * rows > MAX_CELLS:  # a claim beyond the budget (formatting to XFD1048576): the values decide
         letters, digits = _DEFAULT_END
         columns, rows = _bound(letters, 26), _bound(digits, 10)
-    return _odd_cell(letters, digits), columns * rows
+    return _odd_cell(letters, digits), columns * rows, found is not None
 
 
 def _bound(text: bytes, base: int) -> int:
