@@ -27,7 +27,7 @@ from itertools import compress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import numfmt
+from . import isolated, numfmt
 from .coerce import CLEAN_TYPES, ODS_EPOCH, XLSX_EPOCH, Implausible, Window, coercer_for, is_blank, make_date
 from .coerce import text as coerce_text
 from .errors import first_line
@@ -277,6 +277,8 @@ class _Source:
         self.sheet_names: list[str] = list(workbook.sheet_names)
         self.has_macros = has_macros
         self.path = path  # given when the parser reads a sheet only when asked (.xlsx), so a second handle pays
+        # (and a sheet the scan cannot vouch for can be parsed in a child process on its own)
+        self.budget = _Budget()
         self._grids: dict[str, Future[list[list[Any]]]] = {}
         self._closed = threading.Event()
 
@@ -340,6 +342,11 @@ def _open(path: str | os.PathLike[str]) -> _Source:
     scanner = start_scan(location, container.kind)  # starts first: for .xlsx it runs beside the parser
     if scanner.refusal:
         raise UnreadableFile(f"{location}: {scanner.refusal}")
+    if scanner.isolate:  # the scan could not follow the file: every sheet is parsed in a child process
+        try:
+            return _Source(isolated.load(location), scanner, container.has_macros, None, container.kind)  # parsed there
+        except UnreadableFile as exc:
+            raise UnreadableFile(f"{location}: {exc}") from None
     workbook: Any
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(os.fspath(location))
@@ -405,28 +412,60 @@ class _Handle:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+@dataclass
+class _Budget:
+    """The cells the parser may still allocate for this workbook: one budget for all the sheets it parses,
+    taken from, before each parse, by the sheet's extent as the scan measured it (the grids stay in memory)."""
+
+    left: int = MAX_CELLS
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take(self, name: str, cells: int) -> None:
+        with self.lock:
+            if cells > self.left:
+                raise UnreadableFile(f"its sheets together would span more than {MAX_CELLS:,} cells (sheet {name!r} "
+                                     f"{cells:,} more); delete stray cells and unused sheets and save again")
+            self.left -= cells
+
+
 def _grid(source: _Source, name: str, handle: _Handle) -> list[list[Any]]:
     """All cells of a sheet from A1, so list indexes are true row and column numbers; merged ranges filled."""
     scan = source.scanner.sheet(name)
     if scan.refusal:
         raise UnreadableFile(scan.refusal)
+    source.budget.take(name, scan.extent)
     try:
-        with handle.lock:
-            sheet = handle.workbook.get_sheet_by_name(name)
-            if sheet.height * sheet.width > MAX_CELLS:  # a last net: the scan refuses such sheets before the parse
-                last = f"{xl_col_to_name(sheet.width - 1)}{sheet.height}"
-                raise UnreadableFile(f"sheet {name!r} reaches cell {last} ({sheet.height} rows x {sheet.width} "
-                                     "columns); delete the stray cells beyond the data and save again")
-            rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
-            merged = source.merges(name, sheet)
+        if scan.vouched or source.path is None:
+            with handle.lock:
+                rows, merged = _parsed(source, name, handle.workbook.get_sheet_by_name(name))
+        else:  # a dialect the scan does not read exactly as the parser does: an abort costs only a child process
+            rows, merged = _parsed(source, name, isolated.load(source.path, [name]).get_sheet_by_name(name))
     except UnreadableFile:
         raise
     except BaseException as exc:
         if not _parser_failure(exc):
             raise
         raise UnreadableFile(f"sheet {name!r} cannot be read ({first_line(exc)})") from None
-    # Merged ranges never overlap, so together they cover at most the grid; a file whose ranges
-    # cover more (thousands of copies of one huge range) would cost their sum: stop there.
+    _fill_merges(rows, merged)
+    return rows
+
+
+def _parsed(source: _Source, name: str, sheet: Any) -> tuple[list[list[Any]], list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """A parsed sheet's cells and merged ranges (``sheet`` from python-calamine or :mod:`isolated`)."""
+    if sheet.height * sheet.width > MAX_CELLS:  # a last net: the scan refuses such sheets before the parse
+        last = f"{xl_col_to_name(sheet.width - 1)}{sheet.height}"
+        raise UnreadableFile(f"sheet {name!r} reaches cell {last} ({sheet.height} rows x {sheet.width} "
+                             "columns); delete the stray cells beyond the data and save again")
+    rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+    return rows, source.merges(name, sheet)
+
+
+def _fill_merges(rows: list[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """Fill each merged range with its first cell's value.
+
+    Merged ranges never overlap, so together they cover at most the grid; a file whose ranges
+    cover more (thousands of copies of one huge range) would cost their sum: stop there.
+    """
     budget = len(rows) * max((len(row) for row in rows), default=0)
     for (top, left), (bottom, right) in merged:
         if top >= len(rows) or left >= len(rows[top]):
@@ -440,7 +479,6 @@ def _grid(source: _Source, name: str, handle: _Handle) -> list[list[Any]]:
             for c in range(left, min(right, len(row) - 1) + 1):
                 if (r, c) != (top, left) and is_blank(row[c]):
                     row[c] = value
-    return rows
 
 
 def _with_errors(rows: list[list[Any]], errors: Sequence[tuple[int, int, str]]) -> list[list[Any]]:

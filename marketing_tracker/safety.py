@@ -101,6 +101,9 @@ def _inspect_zip(path: Path) -> Container:
         for entry in entries:
             if entry.filename.endswith((".xml", ".rels")):
                 _check_part_start(path, archive, entry)
+        for entry in entries:
+            if not _scanned_whole(entry.filename, is_ods):
+                _check_crc(path, archive, entry)
         return Container("ods" if is_ods else "xlsx", has_macros=any(n.lower().endswith("vbaproject.bin") for n in names))
 
 
@@ -115,6 +118,21 @@ def _check_part_start(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipIn
     if declared and int(declared.group(1)) > entry.file_size // 5 + 16:
         raise UnreadableFile(f"{path}: the file is damaged ({entry.filename} claims {int(declared.group(1)):,} "
                              f"strings in {entry.file_size:,} bytes)")
+
+
+def _scanned_whole(name: str, is_ods: bool) -> bool:
+    """Whether :mod:`sheetscan` reads the part to its end before any parser does (so checks its CRC-32 there)."""
+    return name == "content.xml" if is_ods else name.startswith("xl/worksheets/") and name.endswith(".xml")
+
+
+def _check_crc(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+    """Read a part to its end, which makes zipfile check its CRC-32: damage is refused before a parser meets it."""
+    try:
+        with archive.open(entry) as part:
+            while part.read(1 << 20):
+                pass
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+        raise UnreadableFile(f"{path}: the file is damaged ({entry.filename} cannot be unpacked: {exc})") from None
 
 
 def _unpack(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, size: int) -> bytes:

@@ -28,6 +28,7 @@ import os
 import re
 import threading
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -37,25 +38,38 @@ from typing import Any
 from . import numfmt
 from .errors import first_line
 
-#: The most cells a sheet's values may span (a 50,000-task tracker spans 5.6 million).
-MAX_CELLS = 30_000_000
+#: The most cells the values of a workbook may span, all parsed sheets together (a 50,000-task tracker's
+#: sheets span 7.7 million; 16 million cost the parser and the grids about 600 MB at the peak).
+MAX_CELLS = 16_000_000
 _CHUNK = 1 << 20
 _MAX_TAG = 4096  # how far before an error mark its cell's tag may begin
 _MAX_CELL = 1 << 20  # how long a cell, or a tag carried over to the next chunk, may be
 _ERROR_MARK = b't="e"'
-#: A cell whose place needs a closer look: its address is far (3 column letters, i.e. column 703 on;
-#: 2 letters from L on, i.e. column 313 on; a row of 6 digits or more), missing (the parser then
-#: counts cells and rows, so a few megabytes of unaddressed cells can span billions) or not first.
-#: Any other cell lies within 312 x 99,999 cells. A match is measured exactly (rare in trackers; then
-#: the cost is only time). The parser accepts either quote, any case and spaces around "=", so the
-#: pattern does too, on text with tabs and line breaks turned into spaces.
-_ODD_CELL = re.compile(rb'<c(?:>| (?! *r *= *["\'](?:[A-Za-z]|[A-Ka-k][A-Za-z])\d{1,5}["\']))')
+#: Cells are looked at in a text whose tabs and line breaks are spaces (the parser takes any whitespace
+#: between attributes and around "="); a cell needs a closer look when it is not in the plainest
+#: spelling or lies outside its sheet's box (see :func:`_near_pattern`): then it is measured exactly.
 _SPACES = bytes.maketrans(b"\t\r\n", b"   ")
-_TAG = re.compile(rb"<(row|c)\b([^<>]*?)(/?)>")  # [^<>]: a broken tag stops at the next one (no quadratic scans)
-_VALUED_CELL = re.compile(rb"<c\b([^<>]*)(?<!/)>")
-_REF = re.compile(rb'(?<![\w:])r\s*=\s*["\']([A-Za-z]*)(\d*)["\']')
-_VALUE = re.compile(rb"<v>([^<]*)</v>")
-_CELL_OPENINGS = (b"<c ", b"<c\t", b"<c\n", b"<c\r")
+#: The parser takes an element by its local name, whatever its prefix: ``<x:c>`` is a cell, ``<x:row>`` a row.
+#: (A prefix is any name, not only ASCII: the parser reads ``<前缀:c>`` as a cell too.)
+_PREFIX = rb"""(?:[^\s<>/!?:="']+:)"""
+_CELL_START = re.compile(rb"<(" + _PREFIX + rb"?)c[ \t\r\n]")
+_PREFIXED = re.compile(rb"<" + _PREFIX + rb"(?:c|row|v|sheetData|dimension)[ />]")
+_DIMENSION = re.compile(rb"<" + _PREFIX + rb"?dimension +ref *= *"
+                        rb"""["'](?:[A-Za-z]{1,3}\d{1,7}:)?([A-Z]{1,3})([1-9]\d{0,6})["']""")
+#: A sheet without a (believable) ``<dimension>`` is measured whenever a value lies beyond AZ9999.
+_DEFAULT_END = (b"AZ", b"9999")
+#: An ``r`` attribute that is not the first of its tag (after a quoted value, or after two spaces): a second
+#: address, which the parser takes over the first. A search for the letter first, so it runs at the speed
+#: of a find; a false alarm (such text in a formula) costs only the exact measure.
+_SECOND_ADDRESS = re.compile(rb"""r(?:(?<=["' ] r)|(?<=["']r)) *=""")
+#: Where a prefixed cell or row may be: a cheap search before :data:`_PREFIXED` (rows say spans="1:21").
+_PREFIX_HINT = re.compile(rb":(?:c|row)[ />]")
+#: A whole cell or row tag, prefixed or not, its attributes in group 3: what the parser reads as one.
+_FULL_TAG = re.compile(rb"<(" + _PREFIX + rb"""?)(row|c)((?: +[^\s<>/=]+ *= *(?:"[^"<]*"|'[^'<]*'))*) *(/?)>"""
+                       rb"|<" + _PREFIX + rb"?(?:row|c)[ >]")
+_REF_ANY = re.compile(rb"""(?<![^ "'])r *= *(?:"([^"<]*)"|'([^'<]*)')""")
+_CANONICAL_REF = re.compile(rb"[A-Z]{1,3}[1-9]\d{0,6}")
+_U32 = 0xFFFFFFFF
 
 MergedRange = tuple[tuple[int, int], tuple[int, int]]
 
@@ -74,17 +88,26 @@ class SheetScan:
     errors: list[tuple[int, int, str]] = field(default_factory=list)
     refusal: str | None = None
     percent: list[tuple[int, int]] = field(default_factory=list)
+    #: the most cells the parser can allocate for the sheet (rows x columns from A1), for the workbook's budget
+    extent: int = 0
+    #: False when the sheet is written in a dialect the scan does not read exactly as the parser does (prefixed
+    #: elements, a cell with two addresses, addresses spelled oddly, cells placed by counting, XML the scan
+    #: could not follow): the reader then parses it in a child process, where an abort costs only that child
+    vouched: bool = True
 
 
 class Scanner:
     """The scan of every sheet of one workbook; ``sheet(name)`` is that sheet's result (waiting for it if needed)."""
 
     def __init__(self, lookup: Callable[[str], SheetScan], merges: dict[str, list[MergedRange]] | None = None,
-                 refusal: str | None = None, stop: threading.Event | None = None) -> None:
+                 refusal: str | None = None, stop: threading.Event | None = None, isolate: bool = False) -> None:
         self._lookup = lookup
         self.merges = merges  # .ods only; python-calamine reports the others'
         self.refusal = refusal  # refused before the parser opens the file (.ods: it parses every sheet on open)
         self._stop = stop
+        #: the scan cannot vouch for the file as a whole (.ods content it could not follow): the parser opens
+        #: it in a child process (the parser of an .ods reads every sheet on open)
+        self.isolate = isolate
 
     def sheet(self, name: str) -> SheetScan:
         return self._lookup(name)
@@ -134,21 +157,31 @@ def _scan_xlsx(path: Path) -> Scanner:
         try:
             with zipfile.ZipFile(path) as archive:
                 for name in names:
-                    try:
-                        percent = numfmt.XlsxPercentCells(percent_styles) if percent_styles else None
-                        results[name].set_result(_scan_part(archive, parts[name], name, stop, percent))
-                    except Exception:  # noqa: BLE001 - a part that cannot be scanned is the parser's to report
-                        results[name].set_result(SheetScan())
-        except Exception:  # noqa: BLE001
+                    percent = numfmt.XlsxPercentCells(percent_styles) if percent_styles else None
+                    results[name].set_result(_scan_guarded(archive, parts[name], name, stop, percent))
+        except Exception:  # noqa: BLE001 - the zip opened a moment ago: what is left is the parser's, in a child
             for name in names:
                 if not results[name].done():
-                    results[name].set_result(SheetScan())
+                    results[name].set_result(SheetScan(vouched=False))
 
     # The largest part (the task sheet) has a thread of its own, so that it is done before the
     # parser gets to it; the small ones are ready at once for the sheets the reader parses first.
     for names in (order[-1:], order[:-1]):
         threading.Thread(target=run, args=(names,), name="marketing-tracker-scan", daemon=True).start()
-    return Scanner(lambda name: results[name].result() if name in results else SheetScan(), stop=stop)
+    # A sheet the parser lists and the scan did not find (a workbook part it reads otherwise) is not vouched for.
+    return Scanner(lambda name: results[name].result() if name in results else SheetScan(vouched=False), stop=stop)
+
+
+def _scan_guarded(archive: zipfile.ZipFile, part: str, name: str, stop: threading.Event | None = None,
+                  percent: numfmt.XlsxPercentCells | None = None) -> SheetScan:
+    """:func:`_scan_part`, with damage to the zip (a wrong CRC-32, found at the part's end; a broken stream) a
+    refusal, and anything else the scan could not follow a sheet the reader parses apart (not vouched for)."""
+    try:
+        return _scan_part(archive, part, name, stop, percent)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        return SheetScan(refusal=f"the file is damaged ({part} cannot be unpacked: {first_line(exc)})")
+    except Exception:  # noqa: BLE001 - e.g. a part the zip lists and does not hold
+        return SheetScan(vouched=False)
 
 
 def _scan_blind(path: Path) -> Scanner:
@@ -158,27 +191,30 @@ def _scan_blind(path: Path) -> Scanner:
     then be put on a named sheet and are not reported.
     """
     refusal = None
+    total = 0
     try:
         with zipfile.ZipFile(path) as archive:
-            parts = (info.filename for info in archive.infolist() if info.filename.endswith(".xml"))
-            refusal = next(filter(None, (_scan_part(archive, part, part).refusal for part in parts)), None)
-    except Exception:  # noqa: BLE001 - a part that cannot even be unpacked is the parser's to report
+            for part in (info.filename for info in archive.infolist() if info.filename.endswith(".xml")):
+                scan = _scan_guarded(archive, part, part)
+                total += scan.extent
+                refusal = refusal or scan.refusal or _over_budget(total)
+    except Exception:  # noqa: BLE001 - the zip opened a moment ago: what is left is the parser's, in a child
         refusal = None
-    return Scanner(lambda _name: SheetScan(), refusal=refusal)
+    return Scanner(lambda _name: SheetScan(vouched=False), refusal=refusal)
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> the zip part that holds it, from the workbook part and its relationships."""
     from defusedxml.ElementTree import fromstring
 
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    rel_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    # By local names, as the parser finds them: any prefix, any namespace (strict OOXML declares another one).
     workbook = fromstring(archive.read("xl/workbook.xml"))
     rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     parts: dict[str, str] = {}
-    for sheet in workbook.iter(main + "sheet"):
-        target = targets.get(sheet.get(rel_id))
+    for sheet in (e for e in workbook.iter() if isinstance(e.tag, str) and e.tag.rpartition("}")[2] == "sheet"):
+        rel_id = next((value for key, value in sheet.attrib.items() if key.endswith("}id")), None)
+        target = targets.get(rel_id)
         if not target:
             continue
         part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
@@ -188,13 +224,18 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 
 def _scan_part(archive: zipfile.ZipFile, part: str, name: str, stop: threading.Event | None = None,
                percent: numfmt.XlsxPercentCells | None = None) -> SheetScan:
-    """Error cells and a cheap look for cells that could lie far out, in one pass over the part, a chunk at a time.
+    """Error cells and a cheap look for cells that could lie beyond the sheet's ``<dimension>``, in one pass over
+    the part, a chunk at a time; the sheet's extent for the workbook's budget; the cells in percent styles.
 
     Every search is bounded (a tag of at most 4 KB, a cell of at most 1 MB: Excel's longest text and
     formula are far shorter), so a hostile part costs time in proportion to its size, never its square.
+    The part is read to its end through zipfile, which checks its CRC-32 there (see :func:`_scan_guarded`).
     """
     scan = SheetScan()
     far = False
+    odd: re.Pattern[bytes] | None = None
+    box = 0
+    has_cells = True  # known once the first piece is seen: a part without <dimension> may hold no cell at all
     pending = b""
     with archive.open(part) as stream:
         while True:
@@ -204,33 +245,25 @@ def _scan_part(archive: zipfile.ZipFile, part: str, name: str, stop: threading.E
             data = pending + chunk if pending else chunk
             final = not chunk
             cut = _cut(data, final)
-            position = data.find(_ERROR_MARK, 0, cut)
-            while position != -1:
-                start = data.rfind(b"<", max(position - _MAX_TAG, 0), position)
-                tag_end = data.find(b">", position, position + _MAX_TAG)
-                if (start == -1 or tag_end == -1 or data[start:start + 3] not in _CELL_OPENINGS
-                        or b">" in data[start:position]):
-                    position = data.find(_ERROR_MARK, position + 1, cut)  # not a cell's type: text, a broken tag
-                    continue
-                following = data.find(b"<c", tag_end)  # a cell ends before the next one begins
-                end = data.find(b"</c>", tag_end, following if following != -1 else len(data))
-                if end == -1 and following == -1 and not final and len(data) - start < _MAX_CELL:
-                    cut = start  # the cell goes on in the next chunk
-                    break
-                found = _error_cell(data[start:end if end != -1 else following if following != -1 else len(data)])
-                if found is not None:
-                    scan.errors.append(found)
-                position = data.find(_ERROR_MARK, tag_end, cut)
+            if odd is None:
+                odd, box, has_cells = _near_pattern(data)
+            if not has_cells:
+                has_cells = _CELL_START.search(data, 0, cut) is not None
+            cut = _find_errors(data, cut, final, scan)
             if percent is not None:
                 percent.feed(data, cut)
             if not far:
                 spaced = data.translate(_SPACES) if b"\n" in data or b"\t" in data or b"\r" in data else data
-                far = _ODD_CELL.search(spaced, 0, cut) is not None
+                far = (odd.search(spaced, 0, cut) is not None or _SECOND_ADDRESS.search(spaced, 0, cut) is not None
+                       or (_PREFIX_HINT.search(spaced, 0, cut) is not None and _PREFIXED.search(spaced, 0, cut) is not None))
             pending = data[cut:]
             if final:
                 break
+    scan.extent = box if has_cells else 0  # a part with no cell (styles, a chart: the blind scan sees all) costs none
     if far:
-        scan.refusal = _measure(archive, part, name)
+        rows, columns, scan.vouched = _measure(archive, part)
+        scan.extent = rows * columns
+        scan.refusal = _too_far(name, rows, columns)
     if percent is not None:
         scan.percent = percent.cells
     return scan
@@ -245,51 +278,160 @@ def _cut(data: bytes, final: bool) -> int:
     return last if last != -1 else len(data)
 
 
-def _error_cell(cell: bytes) -> tuple[int, int, str] | None:
-    tag_end = cell.find(b">")
-    ref = _REF.search(cell, 0, tag_end)
-    if ref is None or not ref.group(1) or not ref.group(2):
-        return None  # a cell without its address (allowed, rare): it cannot be pointed at
-    value = _VALUE.search(cell, tag_end)
-    text = html.unescape(value.group(1).decode("utf-8", "replace")) if value else "#N/A"
-    return int(ref.group(2)) - 1, _column_number(ref.group(1).decode()) - 1, text or "#N/A"
+def _find_errors(data: bytes, cut: int, final: bool, scan: SheetScan) -> int:
+    """Add the error cells of one piece to ``scan``; where the piece must be cut instead (a cell goes on)."""
+    position = data.find(_ERROR_MARK, 0, cut)
+    while position != -1:
+        start = data.rfind(b"<", max(position - _MAX_TAG, 0), position)
+        tag_end = data.find(b">", position, position + _MAX_TAG)
+        opening = _CELL_START.match(data, start) if start != -1 else None
+        if opening is None or tag_end == -1 or b">" in data[start:position]:
+            position = data.find(_ERROR_MARK, position + 1, cut)  # not a cell's type: text, a broken tag
+            continue
+        prefix = opening.group(1)
+        following = data.find(b"<" + prefix + b"c", tag_end)  # a cell ends before the next one begins
+        end = data.find(b"</" + prefix + b"c>", tag_end, following if following != -1 else len(data))
+        if end == -1 and following == -1 and not final and len(data) - start < _MAX_CELL:
+            return start  # the cell goes on in the next chunk
+        found = _error_cell(data[start:end if end != -1 else following if following != -1 else len(data)], prefix)
+        if found is not None:
+            scan.errors.append(found)
+        position = data.find(_ERROR_MARK, tag_end, cut)
+    return cut
 
 
-def _measure(archive: zipfile.ZipFile, part: str, name: str) -> str | None:
-    """How far the values of a sheet reach, the way the parser places them; the refusal when too far.
+def _near_pattern(start: bytes) -> tuple[re.Pattern[bytes], int, bool]:
+    """The pattern of a cell that needs a closer look, how many cells the sheet spans when none does, and
+    whether the part has a ``<dimension>`` at all (a part without one may hold no cell).
 
-    Only cells that hold something count (formatting alone, ``<c .../>``, costs the parser nothing), so a
-    million formatted rows are passed over by the pattern. A cell without an address is placed by
-    counting, which needs every row and cell tag: then the sheet is walked tag by tag.
+    The sheet's ``<dimension>`` (at its start) is only a claim: it sets the box, rounded up to two
+    leading digits and letters (A1:DH50004 gives DZ50999), and every cell is then checked against the
+    box in the one pass. A cell is near only in the plainest spelling: an unprefixed ``<c``, its
+    address first and only once, in double quotes right after one space, the column in capitals, the
+    row without leading zeros, inside the box; any other cell has the sheet measured exactly.
     """
-    last_row = last_column = 0
-    for data, cut in _pieces(archive, part):
-        for match in _VALUED_CELL.finditer(data, 0, cut):
-            ref = _REF.search(match.group(1))
-            if ref is None or not ref.group(1) or not ref.group(2):
-                return _measure_counting(archive, part, name)
-            last_row = max(last_row, int(ref.group(2)))
-            last_column = max(last_column, _column_number(ref.group(1).decode()))
-    return _too_far(name, last_row, last_column)
+    found = _DIMENSION.search(start[:1 << 16].translate(_SPACES))
+    letters, digits = (found.group(1), found.group(2)) if found else _DEFAULT_END
+    columns, rows = _bound(letters, 26), _bound(digits, 10)
+    if columns * rows > MAX_CELLS:  # a claim beyond the budget (formatting to XFD1048576): the values decide
+        letters, digits = _DEFAULT_END
+        columns, rows = _bound(letters, 26), _bound(digits, 10)
+    return _odd_cell(letters, digits), columns * rows, found is not None
 
 
-def _measure_counting(archive: zipfile.ZipFile, part: str, name: str) -> str | None:
-    last_row = last_column = row = column = 0
+def _bound(text: bytes, base: int) -> int:
+    """The largest number that keeps the first two digits (or letters) of ``text`` and its length."""
+    top = b"Z" if base == 26 else b"9"
+    rounded = text[:2] + top * (len(text) - 2)
+    return _column_number(rounded.decode()) if base == 26 else int(rounded)
+
+
+@functools.lru_cache(maxsize=64)
+def _odd_cell(letters: bytes, digits: bytes) -> re.Pattern[bytes]:
+    column = _up_to(letters.decode(), "A", "Z", "[A-Z]")
+    row = _up_to(digits.decode(), "0", "9", r"\d")
+    return re.compile(rb'<c(?:>| (?!r="(?:%s)(?:%s)"))' % (column.encode(), row.encode()))
+
+
+def _up_to(bound: str, low: str, high: str, any_one: str) -> str:
+    """A pattern for the numbers (``low`` "0") or column letters (``low`` "A") from 1 (A) to :func:`_bound` of
+    ``bound``: shorter ones (no leading zero), as long ones with a smaller first character, or with the same
+    first and a second no greater. ``high`` is the last character ("9", "Z")."""
+    one = "1" if low == "0" else "A"
+    n = len(bound)
+    if n == 1:
+        return f"[{one}-{bound[0]}]"
+    first_lower = f"[{one}-{chr(ord(bound[0]) - 1)}]" if bound[0] > one else None
+    same_first = f"{bound[0]}[{low}-{bound[1]}]{any_one}{{{n - 2}}}"
+    if n == 2 and low == "A" and first_lower:  # [A-C]?[A-Z]|D[A-H]: one letter, or two up to DH (the common case)
+        return f"{first_lower}?{any_one}|{same_first}"
+    shorter = f"{'[1-9]' if low == '0' else any_one}{any_one}{{0,{n - 2}}}"
+    return "|".join(filter(None, [shorter, f"{first_lower}{any_one}{{{n - 1}}}" if first_lower else None, same_first]))
+
+
+def _error_cell(cell: bytes, prefix: bytes = b"") -> tuple[int, int, str] | None:
+    tag_end = cell.find(b">")
+    place = _address_of(cell[:tag_end])
+    if place is None:
+        return None  # a cell without its address (allowed, rare): it cannot be pointed at
+    value = re.search(rb"<" + re.escape(prefix) + rb"v>([^<]*)</" + re.escape(prefix) + rb"v>", cell[tag_end:])
+    text = html.unescape(value.group(1).decode("utf-8", "replace")) if value else "#N/A"
+    row, column = place
+    if row < 1 or column < 1:
+        return None
+    return row - 1, column - 1, text or "#N/A"
+
+
+def _address_of(attributes: bytes) -> tuple[int, int] | None:
+    """Where the parser places a cell tag's cell: by its last ``r`` attribute, read as the parser reads it."""
+    refs = _REF_ANY.findall(attributes.translate(_SPACES))
+    if not refs:
+        return None
+    double, single = refs[-1]
+    return _parse_address(double or single)
+
+
+def _parse_address(raw: bytes) -> tuple[int, int] | None:
+    """(row, column), 1-based, computed as python-calamine does: from the last character back, in 32-bit
+    arithmetic that wraps (so leading zeros change nothing and 4,400 digits are no trouble); None where
+    the parser refuses the address (then it reads nothing of the sheet). Row or column 0 stand for
+    "beyond any sheet": the parser's 0-based index wraps round for them."""
+    row = column = 0
+    power = 1
+    in_row = True
+    for byte in reversed(raw):
+        if 48 <= byte <= 57:
+            if not in_row:
+                return None
+            row = (row + (byte - 48) * power) & _U32
+            power = (power * 10) & _U32
+        elif 65 <= byte <= 90 or 97 <= byte <= 122:
+            if in_row:
+                power, in_row = 1, False
+            column = (column + ((byte & ~32) - 64) * power) & _U32
+            power = (power * 26) & _U32
+        else:
+            return None
+    return row or _U32 + 1, column or _U32 + 1
+
+
+def _measure(archive: zipfile.ZipFile, part: str) -> tuple[int, int, bool]:
+    """How far the values of a sheet reach, the way the parser places them: (rows, columns, vouched).
+
+    Only cells that hold something count (formatting alone, ``<c .../>``, costs the parser nothing).
+    A cell is placed by its last address; a cell without one by counting, from its row's number (or the
+    row after the last) and the cell before it. ``vouched`` is False when the sheet uses a dialect the
+    plain pattern does not (a prefix, a second address, an odd spelling, counting, a tag not understood).
+    """
+    last_row = last_column = row = 0
+    following = 1  # the column an unaddressed cell goes to
+    vouched = True
     for data, cut in _pieces(archive, part):
-        for match in _TAG.finditer(data, 0, cut):
-            ref = _REF.search(match.group(2))
-            if match.group(1) == b"row":
-                row = int(ref.group(2)) if ref and ref.group(2) else row + 1
-                column = 0
+        spaced = data.translate(_SPACES)
+        for match in _FULL_TAG.finditer(spaced, 0, cut):
+            if match.group(2) is None:
+                vouched = False  # a cell or row tag the pattern does not follow: the parser may read it otherwise
                 continue
-            if ref and ref.group(1):
-                column = _column_number(ref.group(1).decode())
-                row = int(ref.group(2)) if ref.group(2) else row
+            prefix, element, attributes, empty = match.group(1), match.group(2), match.group(3), match.group(4)
+            if empty:
+                continue  # the parser passes over an empty element (formatting alone) without counting it
+            refs = [double or single for double, single in _REF_ANY.findall(attributes)]
+            if prefix or len(refs) > 1 or (element == b"c" and not (refs and _CANONICAL_REF.fullmatch(refs[0]))):
+                vouched = False
+            if element == b"row":  # the parser reads a row's first address; without one, the row after the last
+                place = _parse_address(refs[0]) if refs else None
+                row, following = (place[0] if place else row + 1), 1
+                continue
+            if refs:  # a cell's last address
+                place = _parse_address(refs[-1])
+                if place is None:
+                    continue  # the parser refuses the address, and with it the sheet
+                cell_row, following = place[0], place[1] + 1
+                cell_column = place[1]
             else:
-                column += 1
-            if not match.group(3):
-                last_row, last_column = max(last_row, row), max(last_column, column)
-    return _too_far(name, last_row, last_column)
+                cell_row, cell_column, following = max(row, 1), following, following + 1
+            last_row, last_column = max(last_row, cell_row), max(last_column, cell_column)
+    return last_row, last_column, vouched
 
 
 def _pieces(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[bytes, int]]:
@@ -304,6 +446,14 @@ def _pieces(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[bytes, int]]:
             pending = data[cut:]
             if not chunk:
                 return
+
+
+def _over_budget(total: int) -> str | None:
+    """The refusal for a workbook whose sheets together span more than :data:`MAX_CELLS`."""
+    if total > MAX_CELLS:
+        return (f"its sheets together have values over {total:,} cells, more than {MAX_CELLS:,}; "
+                "delete stray cells and unused sheets and save again")
+    return None
 
 
 def _too_far(name: str, last_row: int, last_column: int) -> str | None:
@@ -348,20 +498,21 @@ def _scan_ods(path: Path) -> Scanner:
                 elif event == "end" and tag == table + "table":
                     scans[sheet].refusal = _too_far(sheet, last_row, last_col)
                     scans[sheet].percent = percent.cells
+                    scans[sheet].extent = last_row * last_col
                     element.clear()
                 elif event == "start" and tag == table + "table-row":
                     row, col = row + 1, 0
                 elif event == "end" and tag == table + "table-row":
-                    repeat = int(element.get(table + "number-rows-repeated", "1"))
+                    repeat = _count(element.get(table + "number-rows-repeated", "1"))
                     percent.end_row(repeat)
                     if repeat > 1 and any(_holds_value(cell, office) for cell in element):
                         last_row = max(last_row, row + repeat)  # a repeated row of values reaches its last repeat
                     row += repeat - 1
                     element.clear()
                 elif event == "start" and tag in (table + "table-cell", table + "covered-table-cell"):
-                    rows = int(element.get(table + "number-rows-spanned", "1"))
-                    cols = int(element.get(table + "number-columns-spanned", "1"))
-                    repeat = int(element.get(table + "number-columns-repeated", "1"))
+                    rows = _count(element.get(table + "number-rows-spanned", "1"))
+                    cols = _count(element.get(table + "number-columns-spanned", "1"))
+                    repeat = _count(element.get(table + "number-columns-repeated", "1"))
                     if tag == table + "table-cell" and (rows > 1 or cols > 1):
                         merges.setdefault(sheet, []).append(((row, col), (row + rows - 1, col + cols - 1)))
                     error_at = (row, col) if element.get(calcext + "value-type") == "error" else None
@@ -376,10 +527,25 @@ def _scan_ods(path: Path) -> Scanner:
                 elif event == "end" and tag == text_p and error_at is not None:
                     scans[sheet].errors.append((*error_at, (element.text or "#N/A").strip()))
                     error_at = None
-    except Exception:  # noqa: BLE001 - damage of any kind (defusedxml's refusals, unknown encodings) is the parser's
-        return Scanner(lambda _name: SheetScan(), {})
-    refusal = next((scan.refusal for scan in scans.values() if scan.refusal), None)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a wrong CRC-32 is found at the part's end
+        return Scanner(lambda _name: SheetScan(), {}, f"the file is damaged (content.xml cannot be unpacked: "
+                                                      f"{first_line(exc)})")
+    except Exception:  # noqa: BLE001 - XML the scan cannot follow (defusedxml's refusals, unknown encodings,
+        # a number the scan cannot read): the parser may still read it, in a child process (see :mod:`isolated`)
+        return Scanner(lambda _name: SheetScan(vouched=False), {}, isolate=True)
+    # The parser reads every sheet when it opens the file: the budget holds for all of them together.
+    refusal = next((scan.refusal for scan in scans.values() if scan.refusal), None) or _over_budget(
+        sum(scan.extent for scan in scans.values()))
     return Scanner(_from_table(lambda: scans), merges, refusal)
+
+
+def _count(value: str) -> int:
+    """A repeat or span count as the scan can vouch for it: plain digits. Anything else (a sign, spaces, other
+    digits, thousands of digits) raises ValueError, and the file is parsed in a child process: Python's int()
+    and the parser could read it differently (a negative count would make the scan undercount)."""
+    if not (value.isascii() and value.isdigit() and len(value.lstrip("0")) <= 9):
+        raise ValueError(f"a count the scan does not read as the parser does: {value[:20]!r}")
+    return int(value)
 
 
 def _holds_value(cell: Any, office: str) -> bool:
@@ -421,7 +587,7 @@ def _xls_refusal(path: Path, record: Callable[[int, bytes, int], None] | None = 
         return f"the file is damaged ({first_line(exc)})"
     if stream is None:
         return "the file is damaged (it holds no workbook)"
-    last_row, last_column, at, end = 0, 0, base, base + size
+    last_row, last_column, at, end, total = 0, 0, base, base + size, 0
     while at + 4 <= end:
         kind, length = int.from_bytes(stream[at:at + 2], "little"), int.from_bytes(stream[at + 2:at + 4], "little")
         body = stream[at + 4:at + 4 + length]
@@ -430,9 +596,10 @@ def _xls_refusal(path: Path, record: Callable[[int, bytes, int], None] | None = 
         at += 4 + length
         if kind == _XLS_FILEPASS:  # the records after it are encrypted: nothing more can be read from them
             return "the workbook is encrypted with a password; save it without a password and try again"
-        if kind == _XLS_BOF:
+        if kind == _XLS_BOF:  # a sheet begins: the one before it is added to the workbook's total
             if last_row * last_column > MAX_CELLS:
                 break
+            total += last_row * last_column
             last_row, last_column = 0, 0
         elif kind in _XLS_CELLS and len(body) >= 4:
             column = int.from_bytes(body[-2:], "little") if kind in _XLS_MULTI else int.from_bytes(body[2:4], "little")
@@ -440,7 +607,7 @@ def _xls_refusal(path: Path, record: Callable[[int, bytes, int], None] | None = 
             last_column = max(last_column, column + 1)
     if last_row * last_column > MAX_CELLS:
         return f"the file is damaged (a sheet has cells as far as row {last_row}, column {last_column})"
-    return None
+    return _over_budget(total + last_row * last_column)  # the parser reads every sheet on open
 
 
 def _xls_errors(path: Path) -> dict[str, SheetScan]:

@@ -8,7 +8,9 @@ container check. ``--mode xml`` mutates one part of the workbook *inside* the zi
 the workbook, shared strings, relationships, content types) and zips it again, so the parsers
 themselves meet the damage: bytes changed, attribute values replaced by awkward ones (far
 addresses, error and string cell types, huge or negative numbers), elements dropped or
-repeated, the part cut short. Each case runs `marketing-tracker validate` in a separate
+repeated, the part cut short, or spelled in another dialect the parser reads (a prefix on every
+element, an address repeated, a number padded to thousands of digits, attributes reordered, single
+quotes). Each case runs `marketing-tracker validate` in a separate
 process, so that even a parser abort is seen. ``--start`` mutates another workbook (the
 LibreOffice-made .xls and .ods fixtures, say). A case passes when the command exits 0, 1 or 2
 (findings, or one line saying the file cannot be read) and writes nothing else to stderr; an
@@ -69,8 +71,10 @@ def mutate_part(xml: bytes, rng: random.Random) -> bytes:
     """Damage one XML part the way a broken writer or a hostile hand would."""
     out = xml
     for _ in range(rng.randint(1, 4)):
-        kind = rng.choice(["bytes", "attribute", "attribute", "drop", "repeat", "cut"])
-        if kind == "bytes":
+        kind = rng.choice(["bytes", "attribute", "attribute", "drop", "repeat", "cut", "dialect"])
+        if kind == "dialect":
+            out = dialect(out, rng)
+        elif kind == "bytes":
             out = mutate(out, rng)
         elif kind == "attribute":
             values = [m.span(1) for m in re.finditer(rb'="([^"]*)"', out)]
@@ -85,6 +89,33 @@ def mutate_part(xml: bytes, rng: random.Random) -> bytes:
         else:
             out = out[:rng.randrange(len(out) or 1)]
     return out
+
+
+def dialect(xml: bytes, rng: random.Random) -> bytes:
+    """SpreadsheetML the parser reads as it reads the original, spelled otherwise (issue 14): every element under a
+    prefix, an address repeated (a far one last), a number zero-padded to thousands of digits, the attributes
+    reordered, single quotes."""
+    kind = rng.choice(["prefix", "repeat-address", "pad", "reorder", "quotes"])
+    if kind == "prefix" and b'xmlns="' in xml:
+        xml = re.sub(rb"<(/?)([A-Za-z][\w.-]*)(?=[\s/>])", rb"<\1x:\2", xml)
+        return xml.replace(b'xmlns="', b'xmlns:x="', 1)
+    cells = [m.span() for m in re.finditer(rb"<c r=\"[A-Z]+\d+\"[^>]*>", xml)]
+    if not cells:
+        return xml
+    start, end = rng.choice(cells)
+    tag = xml[start:end]
+    if kind == "repeat-address":
+        tag = tag[:-1] + b' r="' + rng.choice([b"XFD1048576", b"A1", b"ZZ99999", b"XFD1"]) + b'">'
+    elif kind == "pad":
+        tag = re.sub(rb'r="([A-Z]+)(\d+)"', lambda m: b'r="' + m.group(1) + m.group(2).rjust(rng.choice([8, 400, 4400]), b"0")
+                     + b'"', tag, count=1)
+    elif kind == "reorder":
+        attributes = re.findall(rb'\s[\w:]+="[^"]*"', tag)
+        rng.shuffle(attributes)
+        tag = b"<c" + b"".join(attributes) + (b"/>" if tag.endswith(b"/>") else b">")
+    else:
+        tag = tag.replace(b'"', b"'")
+    return xml[:start] + tag + xml[end:]
 
 
 def mutate_inside(data: bytes, rng: random.Random) -> bytes:

@@ -183,6 +183,7 @@ def overlapping_merges(folder: Path) -> Path:
 
 
 LIBREOFFICE_XLS = ROOT / "tests" / "data" / "filled" / "libreoffice_filled.xls"
+ERRORS_XLSX = ROOT / "tests" / "data" / "filled" / "libreoffice_errors.xlsx"
 
 
 def xls_far_cell(folder: Path) -> Path:
@@ -283,11 +284,187 @@ def formatting_only_extent(folder: Path) -> Path:
     return rewrite(small, folder / "formatting_only_extent.xlsx", {"xl/worksheets/sheet1.xml": xml.encode()})
 
 
+# --------------------------------------------------------------------------- issue 14: dialects the parser accepts
+
+
+SPREADSHEETML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def prefixed(xml: bytes, prefix: str = "x") -> bytes:
+    """The same part with every unprefixed element under ``prefix:`` (the namespace declared for it instead of
+    as the default): valid SpreadsheetML that the parser reads as it reads the original."""
+    xml = re.sub(rb"<(/?)([A-Za-z][\w.-]*)(?=[\s/>])", lambda m: b"<" + m.group(1) + prefix.encode() + b":" + m.group(2),
+                 xml)
+    declaration = f'xmlns:{prefix}="{SPREADSHEETML}"'.encode()
+    assert f'xmlns="{SPREADSHEETML}"'.encode() in xml
+    return xml.replace(f'xmlns="{SPREADSHEETML}"'.encode(), declaration, 1)
+
+
+def sheet_names(archive: zipfile.ZipFile) -> list[str]:
+    """The sheets a workbook lists, in order (as the scan finds them)."""
+    return re.findall(r'<(?:\w+:)?sheet [^>]*?name="([^"]*)"', archive.read("xl/workbook.xml").decode())
+
+
+def rewrite_parts(source: Path, target: Path, change: Callable[[str, bytes], bytes]) -> Path:
+    """Copy a zip with every part passed through ``change(name, data)``."""
+    with zipfile.ZipFile(source) as old:
+        replace: dict[str, bytes | None] = {item.filename: change(item.filename, old.read(item.filename))
+                                            for item in old.infolist()}
+    return rewrite(source, target, replace)
+
+
+def _spreadsheetml(name: str) -> bool:
+    return name.startswith("xl/") and name.endswith(".xml") and "/drawings/" not in name and "/theme/" not in name
+
+
+def x_prefixed_errors(folder: Path) -> Path:
+    """The LibreOffice fixture with cells showing #REF!, #N/A and #DIV/0!, every SpreadsheetML part under ``x:``."""
+    return rewrite_parts(ERRORS_XLSX, folder / "x_prefixed_errors.xlsx",
+                         lambda name, data: prefixed(data) if _spreadsheetml(name) and
+                         f'xmlns="{SPREADSHEETML}"'.encode() in data else data)
+
+
+def x_prefixed_far_cell(folder: Path) -> Path:
+    """The forged-dimension far cell (XFD1048576), its sheet under ``x:`` (the parser reads it, and aborted)."""
+    source = forged_dimension(folder)
+    return rewrite_parts(source, folder / "x_prefixed_far_cell.xlsx",
+                         lambda name, data: prefixed(data) if name == "xl/worksheets/sheet1.xml" else data)
+
+
+def _far_cell_sheet(folder: Path, spell: Callable[[str], str], name: str) -> Path:
+    """The forged-dimension far cell with its tag rewritten by ``spell``."""
+    source = forged_dimension(folder)
+    with zipfile.ZipFile(source) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    tag = '<c t="s" r="XFD1048576">'
+    assert tag in xml
+    return rewrite(source, folder / name, {"xl/worksheets/sheet1.xml": xml.replace(tag, spell(tag)).encode()})
+
+
+def repeated_address(folder: Path) -> Path:
+    """A cell carrying two addresses, a near one first: the parser places it by the last."""
+    return _far_cell_sheet(folder, lambda _tag: '<c r="A9" t="s" r="XFD1048576">', "repeated_address.xlsx")
+
+
+def padded_row_number(folder: Path) -> Path:
+    """The far cell's row number zero-padded to 4,400 digits (more than Python's int() takes by default)."""
+    digits = "1048576".rjust(4_400, "0")
+    return _far_cell_sheet(folder, lambda _tag: f'<c t="s" r="XFD{digits}">', "padded_row_number.xlsx")
+
+
+def bad_crc_far_cell(folder: Path) -> Path:
+    """The far cell's sheet stored with a wrong CRC-32, in its local header and in the central directory alike; the
+    far cell comes after 3,000 rows of values, so that only reading the part to its end finds the damage."""
+    plain = forged_dimension(folder)
+    with zipfile.ZipFile(plain) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    filler = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(3, 3_003))
+    xml = xml.replace('<row r="1048576"', filler + '<row r="1048576"', 1)
+    assert filler in xml
+    source = rewrite(plain, folder / "_bad_crc_plain.xlsx", {"xl/worksheets/sheet1.xml": xml.encode()})
+    data = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as archive:
+        entry = archive.getinfo("xl/worksheets/sheet1.xml")
+    wrong = (entry.CRC ^ 0xFFFFFFFF).to_bytes(4, "little")
+    data[entry.header_offset + 14:entry.header_offset + 18] = wrong  # local file header
+    central = data.find(b"PK\x01\x02")
+    while data[central + 46:central + 46 + len(entry.filename)] != entry.filename.encode():
+        central = data.find(b"PK\x01\x02", central + 4)  # the entries of the central directory, in turn
+        assert central != -1
+    data[central + 16:central + 20] = wrong
+    path = folder / "bad_crc_far_cell.xlsx"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def strict_namespace_far_cell(folder: Path) -> Path:
+    """The forged-dimension far cell in a workbook under the Strict OOXML namespaces (another default namespace,
+    the relationships' too): the parser reads it by local names; the scan found no sheet in it, so scanned none."""
+    source = forged_dimension(folder)
+    strict = {SPREADSHEETML.encode(): b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+              b"http://schemas.openxmlformats.org/officeDocument/2006/relationships":
+                  b"http://purl.oclc.org/ooxml/officeDocument/relationships"}
+
+    def change(name: str, data: bytes) -> bytes:
+        for transitional, replacement in strict.items():
+            data = data.replace(b'"' + transitional + b'"', b'"' + replacement + b'"')
+        return data
+
+    return rewrite_parts(source, folder / "strict_namespace_far_cell.xlsx",
+                         lambda name, data: change(name, data) if name in ("xl/workbook.xml", "xl/worksheets/sheet1.xml")
+                         else data)
+
+
+# --------------------------------------------------------------------------- issue 14: one budget for the workbook
+
+
+def many_sheets(folder: Path) -> Path:
+    """30 sheets, none a tracker's (so the reader looks at every one for its headers), each with one value at
+    CV50000: 5 million cells each, within the budget alone, 150 million together."""
+    import xlsxwriter
+
+    path = folder / "many_sheets.xlsx"
+    book = xlsxwriter.Workbook(path)
+    for number in range(30):
+        sheet = book.add_worksheet(f"Extra {number + 1}")
+        sheet.write_string(0, 0, "Task ID")
+        sheet.write_string(49_999, 99, "x")
+    book.close()
+    return path
+
+
+def ods_many_sheets(folder: Path) -> Path:
+    """7 OpenDocument sheets, each one value repeated over 5,000 rows and 1,000 columns (the parser reads every
+    sheet when it opens the file): 5 million cells each, 35 million together."""
+    table = ('<table:table table:name="Sheet{n}"><table:table-row table:number-rows-repeated="5000">'
+             '<table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="1000">'
+             '<text:p>1</text:p></table:table-cell></table:table-row></table:table>')
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+               '<office:spreadsheet>' + "".join(table.format(n=n) for n in range(1, 8)) +
+               '</office:spreadsheet></office:body></office:document-content>')
+    path = folder / "ods_many_sheets.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def xls_many_sheets(folder: Path) -> Path:
+    """40 .xls sheets, each with one value at IV20000 (5 million cells each, 205 million together)."""
+    import xlwt
+
+    path = folder / "xls_many_sheets.xls"
+    book = xlwt.Workbook()
+    for number in range(40):
+        sheet = book.add_sheet(f"Extra {number + 1}")
+        sheet.write(0, 0, "Task ID")
+        sheet.write(19_999, 255, "x")
+    book.save(str(path))
+    return path
+
+
+def xls_far_sheets(folder: Path) -> Path:
+    """40 .xls sheets with a value at IV65536, the last cell an .xls sheet can have (16.8 million cells each)."""
+    import xlwt
+
+    path = folder / "xls_far_sheets.xls"
+    book = xlwt.Workbook()
+    for number in range(40):
+        book.add_sheet(f"Extra {number + 1}").write(65_535, 255, "x")
+    book.save(str(path))
+    return path
+
+
 MAKERS: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
     text_file, image_file, empty_file, truncated_zip, missing_workbook_part, malformed_sheet, corrupt_deflate, zip_bomb,
     entity_bomb, encrypted, macro_workbook, stray_far_cell, forged_dimension, no_dimension_far_row, unaddressed_cells,
     overlapping_merges, xls_far_cell, xls_parser_panic, ods_repeated_values, ods_repeated_text, unknown_encoding,
-    unknown_encoding_far_cell, shared_strings_count, formatting_only_extent)}
+    unknown_encoding_far_cell, shared_strings_count, formatting_only_extent, x_prefixed_errors, x_prefixed_far_cell,
+    repeated_address, padded_row_number, bad_crc_far_cell, strict_namespace_far_cell, many_sheets, ods_many_sheets,
+    xls_many_sheets, xls_far_sheets)}
 
 
 if __name__ == "__main__":
