@@ -20,6 +20,7 @@ import os
 import warnings
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from .errors import TrackerError
 from .fileio import atomic_output
@@ -40,7 +41,6 @@ def annotate(source: str | os.PathLike[str], findings: list[Finding], target: st
     import openpyxl
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
-    from openpyxl.worksheet.hyperlink import Hyperlink
 
     src = Path(source)
     if src.suffix.lower() not in (".xlsx", ".xlsm"):
@@ -73,18 +73,10 @@ def annotate(source: str | os.PathLike[str], findings: list[Finding], target: st
     sheet.append([h.get(locale) for h in HEADERS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for finding in sort_findings(findings):
-        sheet.append([SEVERITY_WORDS[finding.severity].get(locale), finding.code, finding.sheet, finding.cell,
-                      finding.message(locale)])
-        row = sheet.max_row
-        for cell in sheet[row]:
-            cell.data_type = "s"  # openpyxl would store "=..." as a formula: text from a file stays text
-        if finding.severity in FILLS:
-            sheet.cell(row, 1).fill = PatternFill("solid", fgColor=FILLS[finding.severity])
-        if finding.sheet in book.sheetnames and finding.cell:
-            link = sheet.cell(row, 4)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{finding.sheet}'!{finding.cell}")
-            link.font = Font(color="0563C1", underline="single")
+    # Rows are addressed by number, never through max_row or sheet[row]: both walk every cell
+    # already written, which made a 50,000-finding copy quadratic (issue 14).
+    for row, finding in enumerate(sort_findings(findings), start=2):
+        _finding_row(sheet, row, finding, locale, linked=finding.sheet in book.sheetnames and bool(finding.cell))
     for letter, width in zip("ABCDE", (8, 22, 18, 8, 100), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
@@ -95,3 +87,21 @@ def annotate(source: str | os.PathLike[str], findings: list[Finding], target: st
     with atomic_output(target, inputs=(src,)) as staged:
         book.save(staged)
     return Path(target)
+
+
+def _finding_row(sheet: Any, row: int, finding: Finding, locale: Locale, *, linked: bool) -> None:
+    """Write one finding on ``row`` of the findings sheet: words, fill and a link to its cell."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    values = (SEVERITY_WORDS[finding.severity].get(locale), finding.code, finding.sheet, finding.cell,
+              finding.message(locale))
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row, column, value)
+        cell.data_type = "s"  # openpyxl would store "=..." as a formula: text from a file stays text
+    if finding.severity in FILLS:
+        sheet.cell(row, 1).fill = PatternFill("solid", fgColor=FILLS[finding.severity])
+    if linked:
+        link = sheet.cell(row, 4)
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{finding.sheet}'!{finding.cell}")
+        link.font = Font(color="0563C1", underline="single")
