@@ -45,3 +45,25 @@ def first_line(exc: BaseException) -> str:
     """What a parser said when it gave up, as one line fit for a message (its type when it said nothing)."""
     text = str(exc).strip()
     return (text.splitlines()[0] if text else type(exc).__name__)[:200]
+
+
+SHOWN_LENGTH = 80
+
+
+def shown(value: object, limit: int = SHOWN_LENGTH) -> str:
+    """A value from a file as a message shows it: quoted, and cut to ``limit`` characters.
+
+    A message never formats a whole value (issue 14: a YAML alias bomb used as a date was
+    expanded by ``repr`` into gigabytes); a list or a mapping is named, not shown.
+    """
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple, set)):
+        return "a list"
+    if isinstance(value, str):
+        return repr(value if len(value) <= limit else value[:limit] + "…")
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long for str()
+        return f"a {type(value).__name__} too long to show"
+    return text if len(text) <= limit else text[:limit] + "…"
