@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
-from .errors import PlanError, TrackerError
+from .errors import PlanError, TrackerError, first_line, visible
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 PROG = "marketing-tracker"
@@ -194,7 +194,7 @@ def _merge(args: argparse.Namespace) -> int:
     tasks = len(merged.records.get("tasks", []))
     print(f"merged {len(args.files)} files into {args.output}: {tasks} tasks, {len(merged.findings)} conflicts")
     for finding in merged.findings:
-        print(f"  {finding.code}: {finding.message(merged.locale)}")
+        print(visible(f"  {finding.code}: {finding.message(merged.locale)}"))
     return EXIT_FINDINGS if merged.findings else EXIT_OK
 
 
@@ -206,9 +206,9 @@ def _recap(args: argparse.Namespace) -> int:
     _refuse_clashes([args.output, args.html, args.json], args.files)
     written, figures = run_recap(args.files, xlsx=args.output, html=args.html, json_path=args.json, as_of=args.as_of)
     overall = figures.overall
-    print(f"recap of {figures.campaign['name']} as of {figures.campaign['as_of']}: {overall['tasks']} tasks, "
+    print(visible(f"recap of {figures.campaign['name']} as of {figures.campaign['as_of']}: {overall['tasks']} tasks, "
           f"{overall['completion_rate']:.0%} done, {overall['on_time_rate']:.0%} on time, "
-          f"{overall['late_tasks']} late")
+          f"{overall['late_tasks']} late"))
     for path in written:
         print(f"wrote {path}")
     return EXIT_OK
@@ -243,12 +243,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 128 + stop.signum
     except PlanError as exc:
         count = len(exc.problems)
-        print(f"{PROG}: error: {exc.source}: the plan has {count} problem{'s' if count != 1 else ''}:", file=sys.stderr)
+        print(visible(f"{PROG}: error: {exc.source}: the plan has {count} problem{'s' if count != 1 else ''}:"),
+              file=sys.stderr)
         for problem in exc.problems:
-            print(f"  - {problem}", file=sys.stderr)
+            print(visible(f"  - {problem}"), file=sys.stderr)
         return EXIT_UNUSABLE
     except TrackerError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(visible(f"{PROG}: error: {exc}"), file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
@@ -260,8 +261,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so in one line; the traceback on request
         if os.environ.get("MARKETING_TRACKER_DEBUG"):
             raise
-        print(f"{PROG}: internal error: {type(exc).__name__}: {exc} "
-              "(please report it; MARKETING_TRACKER_DEBUG=1 shows the traceback)", file=sys.stderr)
+        print(visible(f"{PROG}: internal error: {type(exc).__name__}: {first_line(exc)} "
+                      "(please report it; MARKETING_TRACKER_DEBUG=1 shows the traceback)"), file=sys.stderr)
         return EXIT_INTERNAL
 
 

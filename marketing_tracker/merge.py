@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .dates import parse_date
 from .errors import PlanError, TrackerError
 from .findings import Finding
 from .plan import Campaign, Kpi, Person, Phase, Plan
@@ -167,8 +168,11 @@ def _scaffold(trackers: list[Tracker], records: dict[str, list[dict[str, Any]]])
     """The campaign around the merged rows: period, phases, people, KPI list, from the copies."""
     first = trackers[0]
     info = first.campaign
-    start = info.start or date.fromisoformat(str(first.meta["start"]))
-    end = info.end or date.fromisoformat(str(first.meta["end"]))
+    start = info.start or parse_date(first.meta.get("start"))
+    end = info.end or parse_date(first.meta.get("end"))
+    if start is None or end is None:
+        raise MergeRefused(f"{first.path}: the campaign's start and end dates cannot be read, neither on its "
+                           "information sheet nor in the workbook's identity")
     people: list[str] = []
     for tracker in trackers:
         people += tracker.campaign.people

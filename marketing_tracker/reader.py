@@ -29,6 +29,7 @@ from typing import Any
 
 from .coerce import CLEAN_TYPES, coercer_for, is_blank, make_date
 from .coerce import text as coerce_text
+from .dates import parse_date
 from .errors import first_line
 from .findings import Finding
 from .safety import UnreadableFile, inspect_container
@@ -186,8 +187,9 @@ def _read(source: _Source, path: str | os.PathLike[str]) -> Tracker:
 
     campaign = _campaign(source.grid(info_name)) if info_name else CampaignInfo()
     if campaign.start is None and meta.get("start"):
-        campaign.start = date.fromisoformat(str(meta["start"]))
-        campaign.end = date.fromisoformat(str(meta["end"])) if meta.get("end") else None
+        # the hidden sheet is the file's like any other: a start that is not a date is no start
+        campaign.start = parse_date(meta["start"])
+        campaign.end = parse_date(meta["end"]) if campaign.start and meta.get("end") else None
     default_year = campaign.start.year if campaign.start else None
     phase_labels = {label: key for key, label, _s, _e in campaign.phases if label}
 

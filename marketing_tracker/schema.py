@@ -598,3 +598,9 @@ RECAP_TEXT: dict[str, Text] = {
     "generated": Text("由 marketing_tracker 生成", "Made by marketing_tracker"),
     "largest_variances": Text("差异最大的任务", "Tasks with the largest variances"),
 }
+
+
+# Beyond Excel's 15 significant digits a budget, progress or target means nothing; above this
+# (or not finite: "nan", "inf", "1e400") a value is not taken as a number, so that it can
+# never reach a sum, a figure or the JSON (issue 14).
+MAX_NUMBER = 1e15
