@@ -22,7 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from .errors import TrackerError
+from .errors import TrackerError, visible
 from .fileio import atomic_output
 from .findings import Finding, sort_findings
 from .schema import Locale, Text
@@ -58,7 +58,8 @@ def annotate(source: str | os.PathLike[str], findings: list[Finding], target: st
             by_cell[(finding.sheet, finding.cell)].append(finding)
     for (sheet, cell), items in by_cell.items():
         target_cell = book[sheet][cell]
-        text = "\n".join(f"[{f.code}] {f.message(locale)}" for f in items)
+        # a workbook cannot hold control characters (openpyxl refuses them): shown as escapes
+        text = "\n".join(visible(f"[{f.code}] {f.message(locale)}") for f in items)
         comment = Comment(text, AUTHOR)
         comment.width, comment.height = 320, 40 + 40 * len(items)
         target_cell.comment = comment
@@ -94,8 +95,8 @@ def _finding_row(sheet: Any, row: int, finding: Finding, locale: Locale, *, link
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
-    values = (SEVERITY_WORDS[finding.severity].get(locale), finding.code, finding.sheet, finding.cell,
-              finding.message(locale))
+    values = (SEVERITY_WORDS[finding.severity].get(locale), finding.code, visible(finding.sheet), finding.cell,
+              visible(finding.message(locale)))
     for column, value in enumerate(values, start=1):
         cell = sheet.cell(row, column, value)
         cell.data_type = "s"  # openpyxl would store "=..." as a formula: text from a file stays text

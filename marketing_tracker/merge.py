@@ -12,6 +12,7 @@ refused with the reason.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -96,7 +97,12 @@ def _check_same_campaign(trackers: list[Tracker]) -> None:
 
 def _value(record: Record, key: str) -> Any:
     """The typed value when it could be read, else the raw one (kept as the person typed it)."""
-    return record.values[key] if key in record.values else record.raw.get(key)
+    if key in record.values:
+        return record.values[key]
+    raw = record.raw.get(key)
+    if isinstance(raw, float) and not math.isfinite(raw):
+        return str(raw)  # a cell holding 1E400 or NaN: kept as text, which no writer refuses ("inf", "nan")
+    return raw
 
 
 def _merge_table(key: str, trackers: list[Tracker]) -> tuple[list[dict[str, Any]], list[Finding]]:

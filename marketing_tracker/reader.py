@@ -40,6 +40,7 @@ from .schema import (
     INFO_PHASES,
     INFO_TITLE,
     LOCALES,
+    MAX_NUMBER,
     META_SHEET,
     PHASES,
     SCHEMA_VERSION,
@@ -487,7 +488,7 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
     fast = [(key, i, coerce, column, CLEAN_TYPES.get(column.kind), getattr(coerce, "exact", None),
              column.kind == "percent") for key, i, coerce, column in inputs]
     records = table.records
-    none_type, str_type = type(None), str
+    none_type, str_type, float_type, top = type(None), str, float, MAX_NUMBER
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
         if len(row) < width:
@@ -514,7 +515,8 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
                     continue
                 if cell.isspace():
                     continue
-            elif kind is clean_type and not (is_percent and 0 < cell < 1):
+            elif kind is clean_type and not (is_percent and 0 < cell < 1) and (
+                    kind is not float_type or -top <= cell <= top):  # nan, inf, 1e400: the coercer refuses them
                 values[key] = cell  # clean: the raw value is the value
                 continue
             elif kind is none_type:

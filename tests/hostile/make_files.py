@@ -451,7 +451,7 @@ def plan_nan_budget(folder: Path) -> Path:
 
 def plan_inf_budget(folder: Path) -> Path:
     return _plan(folder, "plan_inf_budget.yaml", _PLAN_HEAD % ("2024-05-01", "2024-05-30")
-                 + _PLAN_TASK % ("2024-05-01", "2024-05-05", "-.inf"))
+                 + _PLAN_TASK % ("2024-05-01", "2024-05-05", "inf"))
 
 
 def plan_long_text(folder: Path) -> Path:
