@@ -326,7 +326,7 @@ def test_control_characters_in_a_merge_conflict_are_shown_escaped(files: Path, w
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """A 20,000-task plan and its tracker: work that lasts long enough to be interrupted."""
+    """Work that lasts long enough to be interrupted: a 20,000-task plan, a 3,000-task tracker."""
     sys.path.insert(0, str(TESTS.parent / "bench"))
     import yaml
     from bench_new import make_plan  # type: ignore[import-not-found]
@@ -334,10 +334,9 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     from marketing_tracker import plan_from_dict, write_tracker
 
     folder = tmp_path_factory.mktemp("big")
-    data = make_plan(20_000)
     plan = folder / "plan.yaml"
-    plan.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    tracker = write_tracker(plan_from_dict(data), folder / "tracker.xlsx", spare_rows=1)
+    plan.write_text(yaml.safe_dump(make_plan(20_000), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    tracker = write_tracker(plan_from_dict(make_plan(3_000)), folder / "tracker.xlsx", spare_rows=1)
     return {"plan": plan, "tracker": tracker}
 
 
@@ -352,13 +351,19 @@ def _interrupt(work: Path, args: tuple[str, ...], signum: int, *, once: str) -> 
     """Start the command, send ``signum`` once ``once`` (a glob in the output folder or $TMPDIR) appears."""
     process = start(work, *args)
     began = time.perf_counter()
-    while not (list((work / "out").glob(once)) or list((work / "tmp").glob(once))):
+    try:
+        while not (list((work / "out").glob(once)) or list((work / "tmp").glob(once))):
+            assert process.poll() is None, "the command ended before it could be interrupted"
+            assert time.perf_counter() - began < MAX_SECONDS
+            time.sleep(0.01)
+        time.sleep(0.2)  # into the writing, with files staged
         assert process.poll() is None, "the command ended before it could be interrupted"
-        assert time.perf_counter() - began < MAX_SECONDS
-        time.sleep(0.01)
-    time.sleep(0.3)  # into the work, with files staged
-    process.send_signal(signum)
-    return finish(process, began)
+        process.send_signal(signum)
+        return finish(process, began)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
