@@ -22,7 +22,6 @@ from .errors import PlanError, TrackerError, first_line, visible
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 PROG = "marketing-tracker"
 ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
-MAX_SPARE_ROWS = 10_000  # more would make a tracker the reader refuses (its cell bound) after a minute's work
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -65,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--locale", choices=["zh-CN", "en"], help="label language (default: the plan's campaign.locale)")
     new.add_argument("--password", help="protect the sheets with this password (default: protected, no password)")
     new.add_argument("--spare-rows", type=_spare_rows, default=None, metavar="N",
-                     help=f"empty task rows for work added later (default: 200, at most {MAX_SPARE_ROWS:,})")
+                     help="empty task rows for work added later (default: 200, at most 10,000)")
 
     check = commands.add_parser("validate", help="check filled trackers and list every problem with its cell",
                                 description="Check filled trackers; exit 1 when any has errors.")
@@ -129,6 +128,8 @@ def _positive(text: str) -> int:
 
 
 def _spare_rows(text: str) -> int:
+    from .schema import MAX_SPARE_ROWS
+
     value = _positive(text)
     if value > MAX_SPARE_ROWS:
         raise argparse.ArgumentTypeError(f"at most {MAX_SPARE_ROWS:,} spare rows (add rows later with a new tracker)")

@@ -604,3 +604,7 @@ RECAP_TEXT: dict[str, Text] = {
 # (or not finite: "nan", "inf", "1e400") a value is not taken as a number, so that it can
 # never reach a sum, a figure or the JSON (issue 14).
 MAX_NUMBER = 1e15
+
+# Spare task rows a tracker may have: more took a minute and 1.7 GB to write (a million) and
+# made a file whose task sheet the reader's cell bound refuses (issue 14).
+MAX_SPARE_ROWS = 10_000

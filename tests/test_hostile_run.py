@@ -63,11 +63,12 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def start(work: Path, *args: str, cwd: Path | None = None) -> subprocess.Popen[bytes]:
+def start(work: Path, *args: str, cwd: Path | None = None, python_only: bool = False) -> subprocess.Popen[bytes]:
+    """The command (or, with ``python_only``, Python with ``args``), its $TMPDIR the work's own."""
     env = {**os.environ, "PYTHONPATH": str(TESTS.parent), "TMPDIR": str(work / "tmp")}
     env.pop("MARKETING_TRACKER_DEBUG", None)
-    return subprocess.Popen([sys.executable, "-m", "marketing_tracker", *args], cwd=cwd or work / "out", env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    command = [sys.executable, *args] if python_only else [sys.executable, "-m", "marketing_tracker", *args]
+    return subprocess.Popen(command, cwd=cwd or work / "out", env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def finish(process: subprocess.Popen[bytes], began: float) -> Ran:
@@ -80,12 +81,29 @@ def finish(process: subprocess.Popen[bytes], began: float) -> Ran:
                usage.ru_maxrss / 1024)
 
 
+# On Linux a process's peak resident size starts from that of the process it was forked from
+# (the test run's, a gigabyte by now): the command is started by a small launcher, whose own
+# child's peak is the command's.
+LAUNCHER = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[2:])
+_pid, status, usage = os.wait4(child.pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run(work: Path, *args: str, inputs: tuple[Path, ...] = (), cwd: Path | None = None,
         outputs: tuple[str, ...] = ()) -> Ran:
     """Run the command; check the bounds, the inputs and that only ``outputs`` were left behind."""
     before = {path: _digest(path) for path in inputs}
     began = time.perf_counter()
-    ran = finish(start(work, *args, cwd=cwd), began)
+    peak = work / "peak_kib"
+    launched = start(work, "-c", LAUNCHER, str(peak), sys.executable, "-m", "marketing_tracker", *args, cwd=cwd,
+                     python_only=True)
+    ran = finish(launched, began)
+    ran.peak_mb = int(peak.read_text()) / 1024
     assert ran.seconds < MAX_SECONDS and ran.peak_mb < MAX_RSS_MB, (ran.seconds, ran.peak_mb)
     assert {path: _digest(path) for path in inputs} == before
     assert sorted(p.name for p in (work / "out").iterdir()) == sorted(outputs)
@@ -388,3 +406,27 @@ def test_an_interrupt_while_starting_up_is_one_line(work: Path, big: dict[str, P
     ran = finish(process, began)
     assert (ran.code, ran.lines) == (130, ["marketing-tracker: stopped by SIGINT; nothing was left behind"])
     assert list((work / "tmp").iterdir()) == []
+
+
+# --------------------------------------------------------------------------- in a batch
+
+
+def test_every_hostile_workbook_in_one_batch_gets_its_own_answer(files: Path, work: Path) -> None:
+    names = sorted(p.name for p in files.iterdir() if p.suffix in (".xlsx", ".xlsm") and not p.name.startswith("_")
+                   and p.name != "plan_named.xlsx")
+    paths = tuple(files / name for name in names)
+    ran = run(work, "validate", *map(str, paths), "--format", "json", inputs=paths)
+    document = json.loads(ran.stdout)
+    unreadable = sorted(Path(f["path"]).name for f in document["files"] if "error" in f)
+    assert (ran.code, ran.stderr, len(document["files"])) == (2, "", len(names))
+    assert unreadable == ["deflate64_member.xlsx", "encrypted_member.xlsx", "unknown_method_member.xlsx",
+                          "vml_entity.xlsm"]
+
+
+def test_the_library_refuses_more_spare_rows_than_a_tracker_can_hold(tmp_path: Path) -> None:
+    from marketing_tracker import TrackerError, load_plan, write_tracker
+    from marketing_tracker.resources import sample_plan
+
+    with pytest.raises(TrackerError, match=r"^at most 10,000 spare rows, not 1,000,000$"):
+        write_tracker(load_plan(sample_plan()), tmp_path / "t.xlsx", spare_rows=1_000_000)
+    assert list(tmp_path.iterdir()) == []
