@@ -1,7 +1,7 @@
 """The ``marketing-tracker`` command: parse, call the library, print, set the exit code.
 
 Exit codes (DESIGN.md): 0 fine, 1 the files were read and have errors, 2 unusable input
-or arguments. Expected failures print one line (a refused plan adds one line per
+or arguments, 3 a bug; 128 + N when signal N (SIGINT, SIGTERM, SIGHUP) stopped the run. Expected failures print one line (a refused plan adds one line per
 problem) and never a traceback; set ``MARKETING_TRACKER_DEBUG=1`` to see one for bugs.
 """
 
@@ -255,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 128 + signal.SIGINT
-    except OSError as exc:  # the system's temporary folder cannot be written, for one
+    except OSError as exc:  # the system's temporary folder cannot be written, a name too long, a closed pipe
         print(f"{PROG}: error: " + (f"{exc.filename}: " if exc.filename else "") + f"{exc.strerror or exc}",
               file=sys.stderr)
         return EXIT_UNUSABLE
