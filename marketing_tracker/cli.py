@@ -1,8 +1,9 @@
 """The ``marketing-tracker`` command: parse, call the library, print, set the exit code.
 
 Exit codes (DESIGN.md): 0 fine, 1 the files were read and have errors, 2 unusable input
-or arguments, 3 a bug; 128 + N when signal N (SIGINT, SIGTERM, SIGHUP) stopped the run. Expected failures print one line (a refused plan adds one line per
-problem) and never a traceback; set ``MARKETING_TRACKER_DEBUG=1`` to see one for bugs.
+or arguments, 3 a bug; 128 + N when signal N (SIGINT, SIGTERM, SIGHUP) stopped the run.
+Expected failures print one line (a refused plan adds one line per problem) and never a
+traceback; set ``MARKETING_TRACKER_DEBUG=1`` to see one for bugs.
 """
 
 from __future__ import annotations
