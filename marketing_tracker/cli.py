@@ -1,29 +1,56 @@
 """The ``marketing-tracker`` command: parse, call the library, print, set the exit code.
 
 Exit codes (docs/cli.md): 0 fine, 1 the files were read and have errors, 2 unusable input
-or arguments. Expected failures print one line (a refused plan adds one line per
-problem) and never a traceback; set ``MARKETING_TRACKER_DEBUG=1`` to see one for bugs.
+or arguments, 3 a bug; 128 + N when signal N (SIGINT, SIGTERM, SIGHUP) stopped the run.
+Expected failures print one line (a refused plan adds one line per problem) and never a
+traceback; set ``MARKETING_TRACKER_DEBUG=1`` to see one for bugs.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from . import __version__
-from .errors import PlanError, TrackerError
+from .errors import PlanError, TrackerError, first_line, visible
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 PROG = "marketing-tracker"
+ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse, with a wrong option said in one line (the usage block is for ``--help``)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_UNUSABLE, f"{self.prog}: error: {message} (--help lists the options)\n")
+
+
+class Stopped(BaseException):
+    """A signal ended the run: raised from the handler so every clean-up on the way runs.
+
+    A BaseException like KeyboardInterrupt, so that no ``except Exception`` swallows it.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, _frame: object) -> None:
+    for ending in ENDING_SIGNALS:  # the clean-up is not interrupted in turn
+        signal.signal(ending, signal.SIG_IGN)
+    raise Stopped(signum)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog=PROG,
         description="Generate, check and summarise marketing campaign trackers (Excel workbooks).",
     )
@@ -37,8 +64,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="where to write the tracker (default: the plan's name with .xlsx, here)")
     new.add_argument("--locale", choices=["zh-CN", "en"], help="label language (default: the plan's campaign.locale)")
     new.add_argument("--password", help="protect the sheets with this password (default: protected, no password)")
-    new.add_argument("--spare-rows", type=_positive, default=None, metavar="N",
-                     help="empty task rows for work added later (default: 200)")
+    new.add_argument("--spare-rows", type=_spare_rows, default=None, metavar="N",
+                     help="empty task rows for work added later (default: 200, at most 10,000)")
 
     check = commands.add_parser("validate", help="check filled trackers and list every problem with its cell",
                                 description="Check filled trackers; exit 1 when any has errors.")
@@ -202,6 +229,22 @@ def _positive(text: str) -> int:
     return value
 
 
+def _spare_rows(text: str) -> int:
+    from .schema import MAX_SPARE_ROWS
+
+    value = _positive(text)
+    if value > MAX_SPARE_ROWS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_SPARE_ROWS:,} spare rows (add rows later with a new tracker)")
+    return value
+
+
+def _refuse_clashes(outputs: Sequence[str | os.PathLike[str] | None], inputs: Sequence[str]) -> None:
+    """Before any work: no output may be an input, and no two outputs one file (fileio.refuse_clashes)."""
+    from .fileio import refuse_clashes
+
+    refuse_clashes(outputs, inputs)
+
+
 def _new(args: argparse.Namespace) -> int:
     from .plan import load_plan
     from .writer import write_tracker
@@ -209,6 +252,7 @@ def _new(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else Path(Path(args.plan).stem + ".xlsx")
     if output.suffix.lower() != ".xlsx":
         raise TrackerError(f"{output}: the tracker is an Excel workbook; give the file name an .xlsx ending")
+    _refuse_clashes([output], [args.plan])
     plan = load_plan(args.plan, locale=args.locale)
     write_tracker(plan, output, locale=args.locale, password=args.password, spare_rows=args.spare_rows)
     print(f"wrote {output} ({len(plan.tasks)} tasks, {args.locale or plan.campaign.locale})")
@@ -236,6 +280,7 @@ def _annotate(args: argparse.Namespace) -> int:
 
     source = Path(args.file)
     output = Path(args.output) if args.output else source.with_name(f"{source.stem}.checked{source.suffix}")
+    _refuse_clashes([output], [args.file])
     result = check_file(source, as_of=args.as_of, lang=args.lang)
     if result.error is not None:
         raise TrackerError(result.error)
@@ -248,12 +293,13 @@ def _annotate(args: argparse.Namespace) -> int:
 def _merge(args: argparse.Namespace) -> int:
     from .merge import merge_trackers, write_merged
 
+    _refuse_clashes([args.output], args.files)
     merged = merge_trackers(args.files)
     write_merged(merged, args.output, inputs=tuple(args.files))
     tasks = len(merged.records.get("tasks", []))
     print(f"merged {len(args.files)} files into {args.output}: {tasks} tasks, {len(merged.findings)} conflicts")
     for finding in merged.findings:
-        print(f"  {finding.code}: {finding.message(merged.locale)}")
+        print(visible(f"  {finding.code}: {finding.message(merged.locale)}"))
     return EXIT_FINDINGS if merged.findings else EXIT_OK
 
 
@@ -262,15 +308,16 @@ def _recap(args: argparse.Namespace) -> int:
 
     if not (args.output or args.html or args.json):
         raise TrackerError("say what to write: -o recap.xlsx, --html recap.html and/or --json figures.json")
+    _refuse_clashes([args.output, args.html, args.json], args.files)
     written, figures = run_recap(args.files, xlsx=args.output, html=args.html, json_path=args.json, as_of=args.as_of)
     overall = figures.overall
 
     def share(rate: float | None) -> str:
         return "–" if rate is None else f"{rate:.0%}"
 
-    print(f"recap of {figures.campaign['name']} as of {figures.campaign['as_of']}: {overall['tasks']} tasks, "
-          f"{share(overall['completion_rate'])} done, {share(overall['on_time_rate'])} on time, "
-          f"{overall['late_tasks']} late")
+    print(visible(f"recap of {figures.campaign['name']} as of {figures.campaign['as_of']}: {overall['tasks']} tasks, "
+                  f"{share(overall['completion_rate'])} done, {share(overall['on_time_rate'])} on time, "
+                  f"{overall['late_tasks']} late"))
     for path in written:
         print(f"wrote {path}")
     return EXIT_OK
@@ -287,30 +334,50 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
-    args = _parser().parse_args(argv)
+    """Run the command line; return the exit code.
+
+    The run gets a temporary folder of its own (fileio.private_scratch), removed however it
+    ends; a signal (see :func:`run`) ends it with one line and 128 + the signal's number.
+    """
+    from .fileio import private_scratch
+
     handlers = {"new": _new, "validate": _validate, "annotate": _annotate, "merge": _merge, "recap": _recap,
                 "demo": _demo, **HISTORY_HANDLERS}
     try:
-        return handlers[args.command](args)
+        args = _parser().parse_args(argv)
+        with private_scratch():
+            return handlers[args.command](args)
+    except Stopped as stop:
+        print(f"{PROG}: stopped by {signal.Signals(stop.signum).name}; nothing was left behind", file=sys.stderr)
+        return 128 + stop.signum
     except PlanError as exc:
         count = len(exc.problems)
-        print(f"{PROG}: error: {exc.source}: the plan has {count} problem{'s' if count != 1 else ''}:", file=sys.stderr)
+        print(visible(f"{PROG}: error: {exc.source}: the plan has {count} problem{'s' if count != 1 else ''}:"),
+              file=sys.stderr)
         for problem in exc.problems:
-            print(f"  - {problem}", file=sys.stderr)
+            print(visible(f"  - {problem}"), file=sys.stderr)
         return EXIT_UNUSABLE
     except TrackerError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(visible(f"{PROG}: error: {exc}"), file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
+        return 128 + signal.SIGINT
+    except OSError as exc:  # the system's temporary folder cannot be written, a name too long, a closed pipe
+        print(f"{PROG}: error: " + (f"{exc.filename}: " if exc.filename else "") + f"{exc.strerror or exc}",
+              file=sys.stderr)
+        return EXIT_UNUSABLE
     except Exception as exc:  # a bug: say so in one line; the traceback on request
         if os.environ.get("MARKETING_TRACKER_DEBUG"):
             raise
-        print(f"{PROG}: internal error: {type(exc).__name__}: {exc} "
-              "(please report it; MARKETING_TRACKER_DEBUG=1 shows the traceback)", file=sys.stderr)
+        print(visible(f"{PROG}: internal error: {type(exc).__name__}: {first_line(exc)} "
+                      "(please report it; MARKETING_TRACKER_DEBUG=1 shows the traceback)"), file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _install_signal_handlers() -> None:
+    for ending in ENDING_SIGNALS:
+        signal.signal(ending, _stop)
 
 
 def _quiet_native_stderr() -> None:
@@ -345,9 +412,17 @@ def run() -> None:
     Once the command is done the process ends at once: every output is already written whole and
     closed, and freeing a 50,000-task tracker object by object at interpreter exit cost a tenth of
     a second for nothing (measured with bench/bench_validate.py). Standard streams are flushed first.
+
+    From here on SIGINT, SIGTERM and SIGHUP raise :class:`Stopped`, so that the output being
+    staged and the run's temporary folder are removed on the way out (issue 14).
     """
-    _quiet_native_stderr()
-    code = main()
+    _install_signal_handlers()
+    try:
+        _quiet_native_stderr()
+        code = main()
+    except Stopped as stop:  # between two steps of start-up: nothing was made yet
+        print(f"{PROG}: stopped by {signal.Signals(stop.signum).name}", file=sys.stderr)
+        code = 128 + stop.signum
     try:
         sys.stdout.flush()
         sys.stderr.flush()

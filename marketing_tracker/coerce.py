@@ -18,7 +18,7 @@ from typing import Any
 
 from .dates import from_serial, parse_date
 from .numfmt import Percent
-from .schema import ENUMERATIONS, Column, Enumeration
+from .schema import ENUMERATIONS, MAX_NUMBER, Column, Enumeration
 
 Coerced = tuple[Any, str | None, Any]
 Coercer = Callable[[Any], Coerced]
@@ -161,14 +161,28 @@ def _number_text(raw: str) -> float | None:
     elif cleaned.endswith("亿"):
         cleaned, factor = cleaned[:-1], 100_000_000.0
     try:
-        return float(cleaned) * factor
+        value = float(cleaned) * factor
     except ValueError:
         return None
+    return value if _usable(value) else None
+
+
+def _usable(value: float) -> bool:
+    return math.isfinite(value) and abs(value) <= MAX_NUMBER
+
+
+def _stored_number(raw: Any) -> bool:
+    if not isinstance(raw, (int, float)) or isinstance(raw, bool):
+        return False
+    try:
+        return _usable(float(raw))
+    except OverflowError:  # an int beyond any float
+        return False
 
 
 def number(raw: Any) -> Coerced:
-    """Numbers and money: ``12,000``, ``¥12000``, ``1.2万`` are understood."""
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+    """Numbers and money: ``12,000``, ``¥12000``, ``1.2万`` are understood (not "nan", "inf", 1e400)."""
+    if _stored_number(raw):
         return float(raw), None, None
     if isinstance(raw, str):
         value = _number_text(raw)
@@ -184,9 +198,9 @@ def percent(raw: Any) -> Coerced:
     taken as a fraction (0.6 is 60 %, with a ``normalized`` info). A percent-formatted cell is
     exact: 1 is 100 %, 1.5 is 150 % (out of range), 0.006 is 0.6 %.
     """
-    if isinstance(raw, Percent):  # the cell shows a percentage: "100%" is stored as 1
+    if isinstance(raw, Percent) and _stored_number(raw):  # the cell shows a percentage: "100%" is stored as 1
         return raw * 100, None, None
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+    if _stored_number(raw):
         if 0 < raw < 1:
             return raw * 100, "normalized", _plain(raw * 100)
         return float(raw), None, None

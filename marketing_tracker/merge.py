@@ -12,12 +12,14 @@ refused with the reason.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .dates import parse_date
 from .errors import PlanError, TrackerError
 from .findings import Finding, MemberLabel
 from .plan import Campaign, Kpi, Person, Phase, Plan
@@ -95,7 +97,12 @@ def _check_same_campaign(trackers: list[Tracker]) -> None:
 
 def _value(record: Record, key: str) -> Any:
     """The typed value when it could be read, else the raw one (kept as the person typed it)."""
-    return record.values[key] if key in record.values else record.raw.get(key)
+    if key in record.values:
+        return record.values[key]
+    raw = record.raw.get(key)
+    if isinstance(raw, float) and not math.isfinite(raw):
+        return str(raw)  # a cell holding 1E400 or NaN: kept as text, which no writer refuses ("inf", "nan")
+    return raw
 
 
 def _merge_table(key: str, trackers: list[Tracker]) -> tuple[list[dict[str, Any]], list[Finding]]:
@@ -170,8 +177,11 @@ def _scaffold(trackers: list[Tracker], records: dict[str, list[dict[str, Any]]])
     """The campaign around the merged rows: period, phases, people, KPI list, from the copies."""
     first = trackers[0]
     info = first.campaign
-    start = info.start or date.fromisoformat(str(first.meta["start"]))
-    end = info.end or date.fromisoformat(str(first.meta["end"]))
+    start = info.start or parse_date(first.meta.get("start"))
+    end = info.end or parse_date(first.meta.get("end"))
+    if start is None or end is None:
+        raise MergeRefused(f"{first.path}: the campaign's start and end dates cannot be read, neither on its "
+                           "information sheet nor in the workbook's identity")
     people: list[str] = []
     for tracker in trackers:
         people += tracker.campaign.people

@@ -13,6 +13,7 @@ Example::
 
 from __future__ import annotations
 
+import math
 import os
 import reprlib
 from collections.abc import Callable, Iterable, Mapping
@@ -21,7 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from .dates import parse_date
-from .errors import PlanError, Problem
+from .errors import PlanError, Problem, shown
 from .fileio import gc_paused
 from .schema import AGGREGATES, DEFAULT_LOCALE, DEFAULT_PHASE_WEIGHTS, DIRECTIONS, LOCALES, PHASES, Locale
 
@@ -204,6 +205,12 @@ def default_phases(start: date, end: date) -> list[Phase]:
 
 # --------------------------------------------------------------------------- loading
 
+# Bounds on what a plan may hold, so that a small file cannot cost gigabytes (issue 14):
+MAX_TEXT = 32_767  # characters in an Excel cell; the writer would cut a longer text
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)  # Excel's days, with a year to compute in
+MAX_NUMBER = 1e15  # beyond Excel's 15 significant digits a budget or target means nothing
+MAX_REPEATED_VALUES = 100_000  # values YAML aliases may repeat in all (a "billion laughs" repeats billions)
+
 
 def load_plan(path: str | os.PathLike[str], *, locale: Locale | None = None) -> Plan:
     """Read and check a plan file (YAML). Raise :class:`PlanError` listing every problem.
@@ -231,7 +238,47 @@ def load_plan(path: str | os.PathLike[str], *, locale: Locale | None = None) -> 
         raise PlanError([Problem(where, str(reason))], name) from None
     except UnicodeDecodeError:
         raise PlanError([Problem("", "not a text file (save it as UTF-8)")], name) from None
+    except RecursionError:
+        raise PlanError([Problem("", "nested too deeply to be a plan")], name) from None
+    _refuse_alias_bombs(data, name)
     return plan_from_dict(data, source=name, locale=locale)
+
+
+def _refuse_alias_bombs(data: object, source: str) -> None:
+    """Refuse a plan whose YAML aliases repeat more than :data:`MAX_REPEATED_VALUES` values.
+
+    The loader shares an aliased value instead of copying it, so a 400-byte "billion laughs"
+    loads in no time; it is whatever walks the value in full (a message showing it, a list of
+    names) that would then take gigabytes. Counting each shared value once (memoised by
+    identity) costs time in proportion to the file, and a plan that uses a few anchors for
+    shared fields stays far below the bound.
+    """
+    sizes: dict[int, int] = {}
+    repeated = 0
+
+    def expanded(value: object, open_: set[int]) -> int:
+        nonlocal repeated
+        if not isinstance(value, (list, dict)):
+            return 1
+        key = id(value)
+        if key in sizes:
+            repeated += sizes[key]
+            return sizes[key]
+        if key in open_:
+            raise PlanError([Problem("", "an alias refers to the value that contains it (a recursive value)")], source)
+        open_.add(key)
+        total = 1 + sum(expanded(child, open_) for child in (value.values() if isinstance(value, dict) else value))
+        open_.discard(key)
+        sizes[key] = total
+        if repeated > MAX_REPEATED_VALUES:
+            raise PlanError([Problem("", f"YAML aliases repeat more than {MAX_REPEATED_VALUES:,} values "
+                                         "(an alias bomb?); write the values out instead")], source)
+        return total
+
+    try:
+        expanded(data, set())
+    except RecursionError:
+        raise PlanError([Problem("", "nested too deeply to be a plan")], source) from None
 
 
 def plan_from_dict(data: object, *, source: str = "plan", locale: Locale | None = None) -> Plan:
@@ -245,6 +292,28 @@ def plan_from_dict(data: object, *, source: str = "plan", locale: Locale | None 
 
 
 _NULLS = ("", "~", "null", "Null", "NULL")
+
+
+def _short_number(value: object) -> bool:
+    # str() of an int above 4,300 digits raises; a number that long is no budget anyway
+    return not isinstance(value, int) or value.bit_length() < 4_000
+
+
+def _usable_number(number: float) -> bool:
+    return math.isfinite(number) and abs(number) <= MAX_NUMBER
+
+
+def _unusable_number(value: object) -> str:
+    return f"{shown(value)} is not a usable number (it must be finite and at most {MAX_NUMBER:,.0f})"
+
+
+def _outside_days(day: date) -> str:
+    return f"{day} is outside the days a spreadsheet can hold ({FIRST_DAY} to {LAST_DAY})"
+
+
+def _too_long(length: int | None) -> str:
+    size = f"{length:,} characters" if length is not None else "too long"
+    return f"is {size}; an Excel cell holds at most {MAX_TEXT:,}, so the tracker would cut it"
 
 
 def _missing(value: object) -> bool:
@@ -284,7 +353,14 @@ class _Reader:
         if value is None:
             return ""
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value).strip()
+            if not _short_number(value):
+                self.fail(f"{path}.{key}", _too_long(None))
+                return ""
+            text = str(value).strip()
+            if len(text) > MAX_TEXT:
+                self.fail(f"{path}.{key}", _too_long(len(text)))
+                return ""
+            return text
         self.fail(f"{path}.{key}", f"expected text, got {type(value).__name__}")
         return ""
 
@@ -294,7 +370,10 @@ class _Reader:
             return None
         parsed = parse_date(value)
         if parsed is None:
-            self.fail(f"{path}.{key}", f"{value!r} is not a date (write it as 2024-05-01)")
+            self.fail(f"{path}.{key}", f"{shown(value)} is not a date (write it as 2024-05-01)")
+        elif not FIRST_DAY <= parsed <= LAST_DAY:
+            self.fail(f"{path}.{key}", _outside_days(parsed))
+            return None
         return parsed
 
     def number(self, data: Mapping[str, Any], key: str, path: str, required: bool = False) -> float | None:
@@ -302,13 +381,17 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            self.fail(f"{path}.{key}", f"{value!r} is not a number")
+            self.fail(f"{path}.{key}", f"{shown(value)} is not a number")
             return None
         try:
-            return float(str(value).replace(",", "").strip())
+            number = float(str(value).replace(",", "").strip()) if _short_number(value) else math.nan
         except ValueError:
-            self.fail(f"{path}.{key}", f"{value!r} is not a number")
+            self.fail(f"{path}.{key}", f"{shown(value)} is not a number")
             return None
+        if not _usable_number(number):
+            self.fail(f"{path}.{key}", _unusable_number(value))
+            return None
+        return number
 
     def names(self, data: Mapping[str, Any], key: str, path: str) -> list[str]:
         value = data.get(key)
@@ -361,7 +444,7 @@ class _Reader:
         end = self.day(data, "end", "campaign", required=True)
         chosen = locale or normalise_locale(self.text(data, "locale", "campaign") or DEFAULT_LOCALE)
         if chosen is None:
-            self.fail("campaign.locale", f"{data.get('locale')!r} is not a supported language (zh-CN or en)")
+            self.fail("campaign.locale", f"{shown(data.get('locale'))} is not a supported language (zh-CN or en)")
         if start is None or end is None:
             return None
         return Campaign(name, start, end, chosen or DEFAULT_LOCALE, self.text(data, "plan_owner", "campaign"),
@@ -393,10 +476,10 @@ class _Reader:
         target = self.number(data, "target", path, required=True)
         direction = self.text(data, "direction", path) or "higher"
         if DIRECTIONS.lookup(direction) is None:
-            self.fail(f"{path}.direction", f"{direction!r} is not one of: higher, lower")
+            self.fail(f"{path}.direction", f"{shown(direction)} is not one of: higher, lower")
         aggregate = self.text(data, "aggregate", path)
         if aggregate and AGGREGATES.lookup(aggregate) is None:
-            self.fail(f"{path}.aggregate", f"{aggregate!r} is not one of: sum, latest")
+            self.fail(f"{path}.aggregate", f"{shown(aggregate)} is not one of: sum, latest")
         if not key or target is None:
             return None
         direction_member = DIRECTIONS.lookup(direction)
@@ -501,12 +584,13 @@ def _check(plan: Plan) -> list[Problem]:
         if start is not None and end is not None and end < start:
             fail(f"{path}.end", f"{what}end {end} is before start {start}")
 
+    problems += _out_of_bounds(plan)
     c = plan.campaign
     if not c.name:
         fail("campaign.name", "is required")
     order("campaign", c.start, c.end)
     if c.locale not in LOCALES:
-        fail("campaign.locale", f"{c.locale!r} is not a supported language (zh-CN or en)")
+        fail("campaign.locale", f"{shown(c.locale)} is not a supported language (zh-CN or en)")
     if not plan.phases:
         fail("phases", "the campaign period is empty, so there is no phase to put tasks in")
 
@@ -514,9 +598,9 @@ def _check(plan: Plan) -> list[Problem]:
     for i, p in enumerate(plan.phases):
         path = f"phases[{i}]"
         if PHASES.lookup(p.key) is None and not p.name:
-            fail(f"{path}.name", f"custom phase {p.key!r} needs a name (standard keys: prep, warmup, execution, wrapup)")
+            fail(f"{path}.name", f"custom phase {shown(p.key)} needs a name (standard keys: prep, warmup, execution, wrapup)")
         if p.key in seen_phases:
-            fail(f"{path}.key", f"phase {p.key!r} is listed twice")
+            fail(f"{path}.key", f"phase {shown(p.key)} is listed twice")
         seen_phases.add(p.key)
         order(path, p.start, p.end)
         if p.start < c.start or p.end > c.end:
@@ -526,12 +610,12 @@ def _check(plan: Plan) -> list[Problem]:
     seen_people: set[str] = set()
     for i, person in enumerate(plan.people):
         if person.name in seen_people:
-            fail(f"people[{i}].name", f"{person.name!r} is listed twice")
+            fail(f"people[{i}].name", f"{shown(person.name)} is listed twice")
         seen_people.add(person.name)
 
     def known(path: str, name: str) -> None:
         if name and people and name not in people:
-            fail(path, f"{name!r} is not among the campaign's people")
+            fail(path, f"{shown(name)} is not among the campaign's people")
 
     known("campaign.plan_owner", c.plan_owner)
     known("campaign.exec_owner", c.exec_owner)
@@ -541,30 +625,30 @@ def _check(plan: Plan) -> list[Problem]:
         for i, k in enumerate(plan.kpis):
             value = getattr(k, attr)
             if value in seen:
-                fail(f"kpis[{i}].{what}", f"KPI {value!r} is listed twice")
+                fail(f"kpis[{i}].{what}", f"KPI {shown(value)} is listed twice")
             seen.add(value)
     for i, k in enumerate(plan.kpis):
         if DIRECTIONS.lookup(k.direction) is None:
-            fail(f"kpis[{i}].direction", f"{k.direction!r} is not one of: higher, lower")
+            fail(f"kpis[{i}].direction", f"{shown(k.direction)} is not one of: higher, lower")
         if AGGREGATES.lookup(k.aggregate) is None:
-            fail(f"kpis[{i}].aggregate", f"{k.aggregate!r} is not one of: sum, latest")
+            fail(f"kpis[{i}].aggregate", f"{shown(k.aggregate)} is not one of: sum, latest")
 
     for i, m in enumerate(plan.milestones):
         path = f"milestones[{i}]"
         if plan.phase(m.phase) is None:
-            fail(f"{path}.phase", f"unknown phase {m.phase!r}")
+            fail(f"{path}.phase", f"unknown phase {shown(m.phase)}")
         known(f"{path}.owner", m.owner)
 
     ids: dict[str, int] = {}
     for i, t in enumerate(plan.tasks):
         path = f"tasks[{i}]"
         if t.id in ids:
-            fail(f"{path}.id", f"task ID {t.id!r} is already used by tasks[{ids[t.id]}]")
+            fail(f"{path}.id", f"task ID {shown(t.id)} is already used by tasks[{ids[t.id]}]")
         ids.setdefault(t.id, i)
         if not t.name:
             fail(f"{path}.name", "is required")
         if plan.phase(t.phase) is None:
-            fail(f"{path}.phase", f"unknown phase {t.phase!r} (the plan's phases: {', '.join(p.key for p in plan.phases)})")
+            fail(f"{path}.phase", f"unknown phase {shown(t.phase)} (the plan's phases: {', '.join(p.key for p in plan.phases)})")
         order(path, t.start, t.end, f"{t.id}: ")
         for role in ("owner", "accountable"):
             known(f"{path}.{role}", getattr(t, role))
@@ -576,13 +660,45 @@ def _check(plan: Plan) -> list[Problem]:
     for i, t in enumerate(plan.tasks):
         for j, dep in enumerate(t.depends_on):
             if dep not in ids:
-                fail(f"tasks[{i}].depends_on[{j}]", f"{t.id} depends on unknown task {dep!r}")
+                fail(f"tasks[{i}].depends_on[{j}]", f"{t.id} depends on unknown task {shown(dep)}")
             elif dep == t.id:
                 fail(f"tasks[{i}].depends_on[{j}]", f"{t.id} depends on itself")
     cycle = find_cycle({t.id: [d for d in t.depends_on if d in ids and d != t.id] for t in plan.tasks})
     if cycle:
         fail(f"tasks[{ids[cycle[0]]}].depends_on", "dependency cycle: " + " -> ".join([*cycle, cycle[0]]))
     return problems
+
+
+def _out_of_bounds(plan: Plan) -> list[Problem]:
+    """Dates, numbers and texts a workbook cannot hold, in a plan built in Python.
+
+    A plan read from YAML has had them refused already, each at its field; this catches the
+    same in dataclasses made by hand, before the writer meets them.
+    """
+    problems: list[Problem] = []
+    parts: list[tuple[str, object]] = [("campaign", plan.campaign)]
+    for what in ("phases", "people", "kpis", "milestones", "tasks"):
+        parts += [(f"{what}[{i}]", item) for i, item in enumerate(getattr(plan, what))]
+    for path, item in parts:
+        for spec in fields(item):  # type: ignore[arg-type]
+            value = getattr(item, spec.name)
+            values = value if isinstance(value, list) else [value]
+            for one in values:
+                problem = _bound_problem(one)
+                if problem:
+                    problems.append(Problem(f"{path}.{spec.name}", problem))
+                    break
+    return problems
+
+
+def _bound_problem(value: object) -> str | None:
+    if isinstance(value, date):
+        return _outside_days(value) if not FIRST_DAY <= value <= LAST_DAY else None
+    if isinstance(value, float) and not isinstance(value, bool):
+        return _unusable_number(value) if not _usable_number(value) else None
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        return _too_long(len(value))
+    return None
 
 
 def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:

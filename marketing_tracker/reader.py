@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from . import isolated, numfmt
 from .coerce import CLEAN_TYPES, ODS_EPOCH, XLSX_EPOCH, Implausible, Window, coercer_for, is_blank, make_date
 from .coerce import text as coerce_text
+from .dates import parse_date
 from .errors import first_line
 from .findings import Allowed, ColumnLabel, Finding, Listing, MemberLabel, SheetLabel
 from .safety import UnreadableFile, inspect_container
@@ -42,6 +43,7 @@ from .schema import (
     INFO_PHASES,
     INFO_TITLE,
     LOCALES,
+    MAX_NUMBER,
     META_SHEET,
     PHASES,
     SCHEMA_VERSION,
@@ -203,8 +205,9 @@ def _read(source: _Source, path: str | os.PathLike[str]) -> Tracker:
 
     campaign = _campaign(source.grid(info_name)) if info_name else CampaignInfo()
     if campaign.start is None and meta.get("start"):
-        campaign.start = date.fromisoformat(str(meta["start"]))
-        campaign.end = date.fromisoformat(str(meta["end"])) if meta.get("end") else None
+        # the hidden sheet is the file's like any other: a start that is not a date is no start
+        campaign.start = parse_date(meta["start"])
+        campaign.end = parse_date(meta["end"]) if campaign.start and meta.get("end") else None
     default_year = campaign.start.year if campaign.start else None
     window = (Window(campaign.start, campaign.end or campaign.start, ODS_EPOCH if source.kind == "ods" else XLSX_EPOCH)
               if campaign.start else None)
@@ -603,7 +606,7 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
              column.kind == "percent", (window.first, window.last) if window and column.kind == "date" else None)
             for key, i, coerce, column in inputs]
     records = table.records
-    none_type, str_type = type(None), str
+    none_type, str_type, float_type, top = type(None), str, float, MAX_NUMBER
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
         if len(row) < width:
@@ -630,7 +633,9 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
                     continue
                 if cell.isspace():
                     continue
-            elif kind is clean_type and not (is_percent and 0 < cell < 1) and (dates is None or dates[0] <= cell <= dates[1]):
+            elif kind is clean_type and not (is_percent and 0 < cell < 1) and (
+                    dates is None or dates[0] <= cell <= dates[1]) and (
+                    kind is not float_type or -top <= cell <= top):  # nan, inf, 1e400: the coercer refuses them
                 values[key] = cell  # clean: the raw value is the value
                 continue
             elif kind is none_type:

@@ -11,6 +11,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from .errors import TrackerError
 from .fileio import atomic_output, gc_paused
 from .reader import Tracker, read_tracker
 from .recap import Recap, recap
@@ -28,6 +29,15 @@ def read_one(paths: list[str | os.PathLike[str]]) -> Tracker:
         return read_tracker(write_merged(merged, Path(folder) / "merged.xlsx"))
 
 
+def _refuse_nothing_to_recap(tracker: Tracker) -> None:
+    """A recap needs the tracker's own sheets and at least one task (issue 14: a KeyError otherwise)."""
+    if any(f.code == "foreign-workbook" for f in tracker.findings):
+        raise TrackerError(f"{tracker.path}: not a marketing_tracker workbook, so there is nothing to recap; "
+                           "check it with 'marketing-tracker validate'")
+    if not tracker.records("tasks"):
+        raise TrackerError(f"{tracker.path}: the tracker has no tasks yet, so there is nothing to recap")
+
+
 def run_recap(paths: list[str | os.PathLike[str]], *, xlsx: str | os.PathLike[str] | None = None,
               html: str | os.PathLike[str] | None = None, json_path: str | os.PathLike[str] | None = None,
               as_of: date | None = None) -> tuple[list[Path], Recap]:
@@ -35,6 +45,7 @@ def run_recap(paths: list[str | os.PathLike[str]], *, xlsx: str | os.PathLike[st
     inputs = tuple(paths)
     with gc_paused():
         tracker = read_one(list(paths))
+        _refuse_nothing_to_recap(tracker)
         figures = recap(tracker, as_of=as_of, findings=validate(tracker, as_of=as_of))
     written: list[Path] = []
     if xlsx:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
 
+from .errors import json_visible, visible
 from .fileio import gc_paused
 from .findings import Finding, count_by_severity
 from .reader import Tracker, read_tracker
@@ -119,7 +120,7 @@ def render_text(results: list[CheckedFile], *, lang: Locale | None = None, verbo
         hidden = len(result.findings) - len(shown)
         if hidden:
             lines.append("  " + words["normalized"].format(n=hidden))
-    return "\n".join(lines) + "\n" if lines else ""
+    return "\n".join(visible(line) for line in lines) + "\n" if lines else ""  # a cell's ESC or newline shown, not obeyed
 
 
 def render_json(results: list[CheckedFile], *, lang: Locale | None = None) -> str:
@@ -137,4 +138,5 @@ def render_json(results: list[CheckedFile], *, lang: Locale | None = None) -> st
         everything += result.findings
     summary = count_by_severity(everything)
     summary["unreadable"] = sum(1 for r in results if r.error is not None)
-    return json.dumps({"files": files, "summary": summary}, ensure_ascii=False)  # no indent: the C encoder
+    document = json.dumps({"files": files, "summary": summary}, ensure_ascii=False)  # no indent: the C encoder
+    return json_visible(document)

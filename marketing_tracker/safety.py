@@ -84,6 +84,7 @@ def _inspect_zip(path: Path) -> Container:
         names = [e.filename for e in entries]
         total = 0
         for entry in entries:
+            _check_member_method(path, entry)
             total += entry.file_size
             ratio = entry.file_size / max(entry.compress_size, 1)
             if entry.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES or (
@@ -99,12 +100,26 @@ def _inspect_zip(path: Path) -> Container:
         if any(part not in names for part in needed):
             raise UnreadableFile(f"{path}: the file is damaged or not a workbook (its workbook part is missing)")
         for entry in entries:
-            if entry.filename.endswith((".xml", ".rels")):
+            if entry.filename.endswith((".xml", ".rels", ".vml")):  # openpyxl parses VML drawings too
                 _check_part_start(path, archive, entry)
         for entry in entries:
             if not _scanned_whole(entry.filename, is_ods):
                 _check_crc(path, archive, entry)
         return Container("ods" if is_ods else "xlsx", has_macros=any(n.lower().endswith("vbaproject.bin") for n in names))
+
+
+_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}  # all that office programs write
+
+
+def _check_member_method(path: Path, entry: zipfile.ZipInfo) -> None:
+    # Deflate64, an unknown method or the zip's own encryption: the parsers would stop with an
+    # error of their own, or the reader with a NotImplementedError (issue 14); said here in one line.
+    if entry.flag_bits & 0x1:
+        raise UnreadableFile(f"{path}: the file is damaged or not a workbook ({entry.filename} is encrypted as a zip "
+                             "member, which spreadsheet programs never do)")
+    if entry.compress_type not in _METHODS:
+        raise UnreadableFile(f"{path}: the file is damaged or not a workbook ({entry.filename} is compressed with "
+                             f"zip method {entry.compress_type}; spreadsheet programs use stored or deflate)")
 
 
 def _check_part_start(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:

@@ -203,13 +203,18 @@ class Limits:
 
 #: The limits a column of each kind has unless it declares its own. They feed both the
 #: workbook's data validation (writer) and the one rule that checks a pasted value (validate).
+# Beyond Excel's 15 significant digits a budget, progress or target means nothing; above this
+# (or not finite: "nan", "inf", "1e400") a value is not taken as a number, so that it can
+# never reach a sum, a figure or the JSON (docs/security.md); the number columns' limits.
+MAX_NUMBER = 1e15
+
 KIND_LIMITS: dict[str, Limits] = {
     "id": Limits(max_length=20),
     "text": Limits(max_length=500),
     "ids": Limits(max_length=500),
     "percent": Limits(0, 100),
     "money": Limits(0),
-    "number": Limits(-1e15, 1e15),
+    "number": Limits(-MAX_NUMBER, MAX_NUMBER),
 }
 
 
@@ -609,3 +614,8 @@ GUIDE_LEGEND = Text("颜色说明", "Colour legend")
 GUIDE_SHEETS = Text("工作表", "Sheets")
 OVERDUE_LEGEND = Text("整行浅红：计划结束时间已过但未完成", "Light red row: planned end has passed and the task is not done")
 OVERDUE_FILL = "#FDE9E7"
+
+
+# Spare task rows a tracker may have: more took a minute and 1.7 GB to write (a million) and
+# made a file whose task sheet the reader's cell bound refuses (issue 14).
+MAX_SPARE_ROWS = 10_000

@@ -25,6 +25,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from . import __version__, xlsxwriter_calls
+from .errors import TrackerError
 from .fileio import atomic_output, gc_paused
 from .plan import Plan
 from .printing import FIT_SHARE, Page, column_points, fit_scale, printable_points, set_up
@@ -52,6 +53,7 @@ from .schema import (
     INFO_TITLE,
     ISSUE_STATES,
     LIST_SOURCES,
+    MAX_SPARE_ROWS,
     MILESTONE_FLAG,
     MILESTONE_FLAG_LEGEND,
     MILESTONE_STATES,
@@ -109,7 +111,7 @@ def write_tracker(
         password: protects the sheets with a password; by default they are protected
             without one, which keeps honest people from breaking formulas by accident.
         spare_rows: empty rows under the planned tasks for work added mid-campaign
-            (at least 200 by default).
+            (at least 200 by default, at most :data:`~marketing_tracker.schema.MAX_SPARE_ROWS`).
         records: filled rows to write instead of the plan's, by sheet key (``"tasks"``,
             ``"kpi_log"``, ...), each a dict of column key -> value (enumeration keys or
             labels, dates, numbers; text is kept as typed). Used to merge filled copies.
@@ -119,6 +121,8 @@ def write_tracker(
         write_tracker(load_plan("618.yaml"), "618.xlsx", locale="en")
     """
     plan.check()
+    if spare_rows is not None and spare_rows > MAX_SPARE_ROWS:
+        raise TrackerError(f"at most {MAX_SPARE_ROWS:,} spare rows, not {spare_rows:,}")
     with gc_paused(), atomic_output(path) as staged:
         _TrackerWriter(plan, locale or plan.campaign.locale, password, spare_rows, records).write(staged)
     return Path(path)

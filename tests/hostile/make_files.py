@@ -467,8 +467,191 @@ MAKERS: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
     xls_many_sheets, xls_far_sheets)}
 
 
+# --------------------------------------------------------------------------- issue 14, items 4-9
+# Content that made the library fail with an internal error, terminal escapes, and plans that
+# cost gigabytes. The tests are in tests/test_hostile_run.py.
+
+CONTROL_TEXT = "\x1b]0;owned\x07Ann\x1b[2K\nerror   A1     forged"  # sets the title, clears the line, forges one
+
+
+def filled(folder: Path, name: str, rows: list[dict[str, object]]) -> Path:
+    """The sample tracker with its first tasks filled from ``rows`` (merged over the plan's own fields)."""
+    plan = load_plan(sample_plan())
+    records = []
+    for task, extra in zip(plan.tasks, rows, strict=False):
+        records.append({"task_id": task.id, "name": task.name, "phase": task.phase, "owner": task.owner,
+                        "planned_start": task.start, "planned_end": task.end, **extra})
+    return write_tracker(plan, folder / name, records={"tasks": records})
+
+
+def nonfinite_numbers(folder: Path) -> Path:
+    """Progress "nan", budget "inf" as text, and a progress stored as the number 1E400 (infinity to a parser)."""
+    source = filled(folder, "_nonfinite.xlsx", [
+        {"progress": "nan", "status": "in_progress"}, {"budget_actual": "inf"}, {"progress": 37.5, "status": "in_progress"}])
+    with zipfile.ZipFile(source) as archive:
+        sheet = next(n for n in archive.namelist() if n.startswith("xl/worksheets/") and b"<v>37.5</v>" in archive.read(n))
+        xml = archive.read(sheet)
+    return rewrite(source, folder / "nonfinite_numbers.xlsx", {sheet: xml.replace(b"<v>37.5</v>", b"<v>1E400</v>")})
+
+
+def meta_start_not_a_date(folder: Path) -> Path:
+    """Only the hidden identity sheet, ours by its name, with a start that is not a date."""
+    import xlsxwriter
+
+    from marketing_tracker.schema import META_SHEET, SCHEMA_VERSION, TEMPLATE_NAME
+
+    path = folder / "meta_start_not_a_date.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet(META_SHEET)
+    for row, (key, value) in enumerate([("template", TEMPLATE_NAME), ("schema_version", str(SCHEMA_VERSION)),
+                                        ("locale", "en"), ("start", "soon"), ("end", "later")]):
+        sheet.write_string(row, 0, key)
+        sheet.write_string(row, 1, value)
+    book.close()
+    return path
+
+
+def no_tasks(folder: Path) -> Path:
+    from marketing_tracker import plan_from_dict
+
+    plan = plan_from_dict({"campaign": {"name": "Empty", "start": "2024-05-01", "end": "2024-05-30", "locale": "en"}})
+    return write_tracker(plan, folder / "no_tasks.xlsx")
+
+
+def foreign_workbook(folder: Path) -> Path:
+    import xlsxwriter
+
+    path = folder / "foreign_workbook.xlsx"
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet("Budget").write_row(0, 0, ["Item", "Cost"])
+    book.close()
+    return path
+
+
+def _patch_member(source: Path, target: Path, member: str, *, method: int | None = None, flags: int = 0) -> Path:
+    """Change a member's compression method and/or set general-purpose flags, in both of its headers."""
+    import struct
+
+    data = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as archive:
+        info = archive.getinfo(member)
+    local, central = info.header_offset, _central_entry(data, member)
+    for at, flag_at, method_at in ((local, local + 6, local + 8), (central, central + 8, central + 10)):
+        assert data[at:at + 2] == b"PK"
+        old = struct.unpack_from("<H", data, flag_at)[0]
+        struct.pack_into("<H", data, flag_at, old | flags)
+        if method is not None:
+            struct.pack_into("<H", data, method_at, method)
+    target.write_bytes(bytes(data))
+    return target
+
+
+def _central_entry(data: bytearray, member: str) -> int:
+    needle = member.encode()
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
+        name_length = int.from_bytes(data[at + 28:at + 30], "little")
+        if data[at + 46:at + 46 + name_length] == needle:
+            return at
+        at = data.find(b"PK\x01\x02", at + 4)
+    raise ValueError(member)
+
+
+def deflate64_member(folder: Path) -> Path:
+    return _patch_member(tracker(folder), folder / "deflate64_member.xlsx", "xl/workbook.xml", method=9)
+
+
+def unknown_method_member(folder: Path) -> Path:
+    return _patch_member(tracker(folder), folder / "unknown_method_member.xlsx", "xl/workbook.xml", method=77)
+
+
+def encrypted_member(folder: Path) -> Path:
+    return _patch_member(tracker(folder), folder / "encrypted_member.xlsx", "xl/styles.xml", flags=0x1)
+
+
+def vml_entity(folder: Path) -> Path:
+    """A macro workbook whose VML drawing (comments' shapes, which openpyxl parses) declares an entity."""
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+            b'<xml xmlns:v="urn:schemas-microsoft-com:vml">&b;</xml>')
+    return rewrite(tracker(folder), folder / "vml_entity.xlsm", {},
+                   {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 512, "xl/drawings/vmlDrawing1.vml": bomb})
+
+
+def control_characters(folder: Path) -> Path:
+    """An owner and a summary carrying terminal escapes and a newline (stored by xlsxwriter as _x001B_ and so on)."""
+    return filled(folder, "control_characters.xlsx", [{"owner": CONTROL_TEXT, "summary": CONTROL_TEXT}])
+
+
+def control_characters_copy(folder: Path) -> Path:
+    """Another team's copy of the same tracker, filling the summary differently: a merge conflict to print."""
+    return filled(folder, "control_characters_copy.xlsx", [{"summary": "on track"}])
+
+
+_PLAN_HEAD = "campaign: {name: X, start: %s, end: %s, locale: en}\npeople: [{name: A}]\n"
+_PLAN_TASK = "tasks:\n  - {id: M001, name: T, phase: prep, owner: A, start: %s, end: %s, budget: %s}\n"
+_LAUGHS = "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 9))
+
+
+def _plan(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def plan_alias_bomb_date(folder: Path) -> Path:
+    """A "billion laughs" of YAML aliases (9^9 values in 400 bytes) used as the campaign's start."""
+    return _plan(folder, "plan_alias_bomb_date.yaml",
+                 "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + _LAUGHS
+                 + "campaign: {name: X, start: *l8, end: 2024-05-30}\n")
+
+
+def plan_alias_bomb_number(folder: Path) -> Path:
+    return _plan(folder, "plan_alias_bomb_number.yaml",
+                 "l0: &l0 [1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + _LAUGHS + _PLAN_HEAD % ("2024-05-01", "2024-05-30")
+                 + _PLAN_TASK % ("2024-05-01", "2024-05-05", "*l8"))
+
+
+def plan_first_day(folder: Path) -> Path:
+    return _plan(folder, "plan_first_day.yaml", _PLAN_HEAD % ("0001-01-01", "0001-01-30")
+                 + _PLAN_TASK % ("0001-01-01", "0001-01-05", "10"))
+
+
+def plan_last_day(folder: Path) -> Path:
+    return _plan(folder, "plan_last_day.yaml", _PLAN_HEAD % ("9999-12-01", "9999-12-31")
+                 + _PLAN_TASK % ("9999-12-01", "9999-12-31", "10"))
+
+
+def plan_nan_budget(folder: Path) -> Path:
+    return _plan(folder, "plan_nan_budget.yaml", _PLAN_HEAD % ("2024-05-01", "2024-05-30")
+                 + _PLAN_TASK % ("2024-05-01", "2024-05-05", "nan"))
+
+
+def plan_inf_budget(folder: Path) -> Path:
+    return _plan(folder, "plan_inf_budget.yaml", _PLAN_HEAD % ("2024-05-01", "2024-05-30")
+                 + _PLAN_TASK % ("2024-05-01", "2024-05-05", "inf"))
+
+
+def plan_long_text(folder: Path) -> Path:
+    """A task description longer than an Excel cell holds (32,767 characters)."""
+    text = _PLAN_HEAD % ("2024-05-01", "2024-05-30") + _PLAN_TASK % ("2024-05-01", "2024-05-05", "10")
+    return _plan(folder, "plan_long_text.yaml", text.rstrip("}\n") + ", description: " + "x" * 40_000 + "}\n")
+
+
+def plan_named_xlsx(folder: Path) -> Path:
+    """A good YAML plan whose name ends in .xlsx: ``new plan.xlsx`` would write the tracker over it."""
+    return _plan(folder, "plan_named.xlsx", _PLAN_HEAD % ("2024-05-01", "2024-05-30")
+                 + _PLAN_TASK % ("2024-05-01", "2024-05-05", "10"))
+
+
+ROUND_TWO: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
+    nonfinite_numbers, meta_start_not_a_date, no_tasks, foreign_workbook, deflate64_member, unknown_method_member,
+    encrypted_member, vml_entity, control_characters, control_characters_copy, plan_alias_bomb_date,
+    plan_alias_bomb_number, plan_first_day, plan_last_day, plan_nan_budget, plan_inf_budget, plan_long_text,
+    plan_named_xlsx)}
+
+
 if __name__ == "__main__":
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests" / "data" / "hostile"
     out.mkdir(parents=True, exist_ok=True)
-    for make in MAKERS.values():
+    for make in [*MAKERS.values(), *ROUND_TWO.values()]:
         print(f"wrote {make(out)}")
