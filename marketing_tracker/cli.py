@@ -147,10 +147,11 @@ def _merge(args: argparse.Namespace) -> int:
     merged = merge_trackers(args.files)
     write_merged(merged, args.output, inputs=tuple(args.files))
     tasks = len(merged.records.get("tasks", []))
-    print(f"merged {len(args.files)} files into {args.output}: {tasks} tasks, {len(merged.findings)} conflicts")
+    deleted = f", {len(merged.deleted)} deleted" if merged.deleted else ""
+    print(f"merged {len(args.files)} files into {args.output}: {tasks} tasks, {len(merged.conflicts)} conflicts{deleted}")
     for finding in merged.findings:
         print(f"  {finding.code}: {finding.message(merged.locale)}")
-    return EXIT_FINDINGS if merged.findings else EXIT_OK
+    return EXIT_FINDINGS if merged.conflicts else EXIT_OK
 
 
 def _recap(args: argparse.Namespace) -> int:
@@ -163,6 +164,10 @@ def _recap(args: argparse.Namespace) -> int:
     print(f"recap of {figures.campaign['name']} as of {figures.campaign['as_of']}: {overall['tasks']} tasks, "
           f"{overall['completion_rate']:.0%} done, {overall['on_time_rate']:.0%} on time, "
           f"{overall['late_tasks']} late")
+    conflicts = figures.findings.get("merge-conflict", 0)
+    if len(args.files) > 1:
+        print(f"merged {len(args.files)} copies: {conflicts} conflict{'s' if conflicts != 1 else ''}"
+              + (" (see the data-quality part of the recap)" if conflicts else ""))
     for path in written:
         print(f"wrote {path}")
     return EXIT_OK

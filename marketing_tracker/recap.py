@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -26,6 +26,9 @@ from .derived import delay_days, expected_progress, health, milestone_result
 from .findings import Finding
 from .reader import Tracker
 from .schema import PHASES, Locale, Text
+
+if TYPE_CHECKING:
+    from .merge import Merged
 
 UNSPECIFIED = Text("未说明原因", "no reason given")
 _CAUSE_IN_BRACKETS = re.compile(r"[(（]([^()（）]+)[)）]")
@@ -80,15 +83,23 @@ def _cause(text: str, locale: Locale) -> str:
     return found.group(1).strip() if found else text
 
 
-def recap(tracker: Tracker, *, as_of: date | None = None, findings: list[Finding] | None = None) -> Recap:
-    """Compute every recap figure of a read tracker as of a day (default: its status date, else today)."""
+def recap(tracker: Tracker | Merged, *, as_of: date | None = None, findings: list[Finding] | None = None) -> Recap:
+    """Compute every recap figure of a read tracker as of a day (default: its status date, else today).
+
+    ``tracker`` may be a merge result (:func:`merge_trackers`): its tracker in memory is recapped, and its
+    conflicts and deletions count among the findings (the data-quality part of the recap shows them).
+    """
     from .validate import validate
 
+    merge_findings: list[Finding] = []
+    if not isinstance(tracker, Tracker):
+        merge_findings = tracker.findings
+        tracker = tracker.tracker()
     info = tracker.campaign
     day = as_of or info.as_of or date.today()
     locale = tracker.locale
     if findings is None:
-        findings = validate(tracker, as_of=day)
+        findings = validate(tracker, as_of=day) + merge_findings
     tasks = _tasks_frame(tracker, day)
     phase_labels = {key: label for key, label, _s, _e in info.phases}
     kpis = _kpis(tracker, day)

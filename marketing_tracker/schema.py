@@ -214,6 +214,7 @@ class Column:
     after: str | None = None  # for dates: not before this column on the same row
     max_length: int = 500
     num_format: str | None = None  # for computed columns; input kinds have their own
+    locked: bool = False  # written by the generator and protected (the baseline dates), read like an input
 
     @property
     def computed(self) -> bool:
@@ -292,6 +293,14 @@ TASKS = Sheet(
                        'IF(OR({status}={status:delayed},AND(N({planned_end})>0,{asof}>N({planned_end}))),{health:late},'
                        'IF(OR({status}={status:blocked},N({progress})<N({expected_progress})-' + str(AT_RISK_GAP) + '),'
                        '{health:at_risk},{health:on_track})))),"")'),
+        # The first plan's dates, written when the tracker is first generated and carried by ``update``,
+        # so a re-planned date shows as slippage against what was first promised.
+        Column("baseline_start", Text("基线开始时间", "Baseline start"), "date", 12, locked=True,
+               aliases=("基线开始", "Baseline start date")),
+        Column("baseline_end", Text("基线结束时间", "Baseline end"), "date", 12, locked=True,
+               aliases=("基线结束", "Baseline end date")),
+        Column("plan_slip", Text("计划变动(天)", "Re-planned (days)"), "formula", 10, num_format="0",
+               formula='IFERROR(IF(OR(N({baseline_end})=0,N({planned_end})=0),"",{planned_end}-{baseline_end}),"")'),
     ),
     Text("每位负责人只更新自己负责的任务行；灰色表头与公式列不可编辑。右侧为甘特图。",
          "Each owner updates only their own rows; grey headers and formula columns are locked. The Gantt chart is on the right."),

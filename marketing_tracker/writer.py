@@ -26,6 +26,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from . import __version__
 from .fileio import atomic_output, gc_paused
+from .issued import CAMPAIGN_ID_KEY, COPY_KEY, POSITION, WHOLE, campaign_id, canonical, extra_header, is_extra, meta_rows
 from .plan import Plan
 from .schema import (
     COMPUTED_FILL,
@@ -94,6 +95,7 @@ def write_tracker(
     password: str | None = None,
     spare_rows: int | None = None,
     records: dict[str, list[dict[str, Any]]] | None = None,
+    identity: dict[str, str] | None = None,
 ) -> Path:
     """Write the blank tracker workbook for ``plan`` to ``path`` and return the path.
 
@@ -108,7 +110,11 @@ def write_tracker(
             (at least 200 by default).
         records: filled rows to write instead of the plan's, by sheet key (``"tasks"``,
             ``"kpi_log"``, ...), each a dict of column key -> value (enumeration keys or
-            labels, dates, numbers; text is kept as typed). Used to merge filled copies.
+            labels, dates, numbers; text is kept as typed; ``extra:<header>`` is a column a team
+            inserted, written after the template's). Used to merge, split and re-plan copies.
+        identity: the copy's identity on the hidden meta sheet: ``copy`` (``all``, or the group
+            of a split copy, e.g. ``department:市场部``) and ``campaign_id`` (carried from the
+            tracker the copy comes from; a new campaign's is made from its name and start).
 
     Example::
 
@@ -116,7 +122,7 @@ def write_tracker(
     """
     plan.check()
     with gc_paused(), atomic_output(path) as staged:
-        _TrackerWriter(plan, locale or plan.campaign.locale, password, spare_rows, records).write(staged)
+        _TrackerWriter(plan, locale or plan.campaign.locale, password, spare_rows, records, identity).write(staged)
     return Path(path)
 
 
@@ -183,9 +189,12 @@ def _literal(text: str) -> str:
 
 class _TrackerWriter:
     def __init__(self, plan: Plan, locale: Locale, password: str | None, spare_rows: int | None,
-                 records: dict[str, list[dict[str, Any]]] | None = None) -> None:
+                 records: dict[str, list[dict[str, Any]]] | None = None,
+                 identity: dict[str, str] | None = None) -> None:
         self.plan = plan
         self.records = records or {}
+        self.identity = identity or {}
+        self.issued: dict[str, list[dict[str, Any]]] = {}  # what each table was written with, for the meta sheet
         self.locale = locale
         self.password = password or ""
         self.spare_rows = spare_rows
@@ -250,7 +259,7 @@ class _TrackerWriter:
                 else max(self.spare_rows, 1)
             if sheet.key == "raci":
                 spare = self.tables["tasks"].last_row - self.tables["tasks"].first_row + 1 - counts["raci"]
-            columns = list(sheet.columns) + (people_columns if sheet is RACI_SHEET else [])
+            columns = list(sheet.columns) + (people_columns if sheet is RACI_SHEET else []) + self._extra_columns(sheet)
             last = FIRST_DATA_ROW + counts[sheet.key] + spare - 1
             self.tables[sheet.key] = _Table(sheet, columns, FIRST_DATA_ROW, last, sheet_title(sheet.key, self.locale))
         tasks, log, ms = self.tables["tasks"], self.tables["kpi_log"], self.tables["milestones"]
@@ -258,6 +267,11 @@ class _TrackerWriter:
                                  ("mt_log_date", log, "date"), ("mt_log_kpi", log, "kpi"),
                                  ("mt_log_value", log, "value"), ("mt_ms_due", ms, "due")):
             self.book.define_name(name, "=" + table.area(key))
+
+    def _extra_columns(self, sheet: Sheet) -> list[Column]:
+        """Columns a team inserted (``extra:<header>`` keys of the records), kept after the template's."""
+        keys = dict.fromkeys(k for record in self.records.get(sheet.key, []) for k in record if is_extra(k))
+        return [Column(key, Text(extra_header(key), extra_header(key)), "text", 12) for key in keys]
 
     # ------------------------------------------------------------------ generic table
 
@@ -270,7 +284,7 @@ class _TrackerWriter:
         ws.write_string(NOTE_ROW, 0, self.t(sheet.help), self.fmt(italic=True, font_color="#595959"))
         ws.set_row(HEADER_ROW, 32)
         for index, column in enumerate(table.columns):
-            fill = COMPUTED_FILL if column.computed else HEADER_FILL
+            fill = COMPUTED_FILL if column.computed or column.locked else HEADER_FILL
             ws.write_string(HEADER_ROW, index, column.label.get(locale),
                             self.fmt(bold=True, bg_color=fill, border=1, text_wrap=True, valign="vcenter", align="center"))
             ws.set_column(index, index, column.width, self._cell_format(column))
@@ -286,8 +300,9 @@ class _TrackerWriter:
             if column.formula:
                 ws.write_formula_column(table.first_row, table.last_row, index, self._compile(column.formula, table),
                                         self._cell_format(column))
-            else:
+            elif not column.locked and not is_extra(column.key):
                 self._validate(ws, table, index, column)
+        self._record_issued(table, records)
         last_col = len(table.columns) - 1
         ws.autofilter(HEADER_ROW, 0, table.last_row, last_col)
         ws.freeze_panes(FIRST_DATA_ROW, sheet.freeze_columns)
@@ -299,7 +314,17 @@ class _TrackerWriter:
         ws.print_area(0, 0, table.last_row, last_col)
         ws.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.5)
 
+    def _record_issued(self, table: _Table, records: list[dict[str, Any]]) -> None:
+        """Keep the rows as written, in the reader's canonical form, for the meta sheet's issued record."""
+        key = table.sheet.key
+        phase_keys = {p.label(self.locale): p.key for p in self.plan.phases} | {p.key: p.key for p in self.plan.phases}
+        columns = [c.key for c in table.columns if not c.computed]
+        self.issued[key] = [{k: v for k in columns if (v := canonical(key, k, record.get(k), phase_keys)) is not None}
+                            | ({POSITION: record[POSITION]} if POSITION in record else {}) for record in records]
+
     def _cell_format(self, column: Column) -> Any:
+        if column.locked:
+            return self.fmt(locked=True, bg_color=COMPUTED_FILL, num_format=NUMBER_FORMATS.get(column.kind, "General"))
         if column.computed:
             return self.fmt(locked=True, bg_color=COMPUTED_FILL, num_format=column.num_format or "General")
         return self.fmt(locked=False, num_format=NUMBER_FORMATS.get(column.kind, "@"), valign="top")
@@ -312,6 +337,15 @@ class _TrackerWriter:
         A1-notation wrapper: rows and columns are numbers here (the golden tests pin the version).
         """
         write_string, write_number, write_datetime = ws._write_string, ws._write_number, ws._write_datetime
+        if is_extra(column.key):
+            def write_as_it_was(row: int, col: int, value: Any, fmt: Any) -> Any:
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    return write_number(row, col, value, fmt)
+                if isinstance(value, date):
+                    stamp = value if isinstance(value, datetime) else datetime.combine(value, time())
+                    return write_datetime(row, col, stamp, self.fmt(locked=False, num_format=NUMBER_FORMATS["date"]))
+                return write_string(row, col, str(value), fmt)
+            return write_as_it_was
         if column.kind == "date":
             def write_date(row: int, col: int, value: Any, fmt: Any) -> Any:
                 if isinstance(value, date):
@@ -425,19 +459,21 @@ class _TrackerWriter:
                 "planned_start": t.start, "planned_end": t.end, "progress": 0,
                 "status": STATUSES.label("not_started", self.locale),
                 "depends_on": ",".join(t.depends_on), "budget_planned": t.budget,
+                "baseline_start": t.start, "baseline_end": t.end,
             })
         self._table(ws, table, records)
         first, last = table.first_row, table.last_row
-        last_input = max(i for i, c in enumerate(table.columns) if not c.computed)
+        last_input = max(i for i, c in enumerate(table.columns) if not c.computed and not c.locked and not is_extra(c.key))
         self._colour_rules(ws, table, "status", STATUSES)
         self._colour_rules(ws, table, "health", HEALTH)
         progress = table.col("progress")
         ws.conditional_format(first, progress, last, progress, {
             "type": "data_bar", "bar_color": "#5B9BD5", "bar_solid": True,
             "min_type": "num", "min_value": 0, "max_type": "num", "max_value": 100})
-        delay = table.col("delay_days")
-        ws.conditional_format(first, delay, last, delay, {
-            "type": "cell", "criteria": ">", "value": 0, "format": self.fmt(bold=True, font_color="#C00000")})
+        for key in ("delay_days", "plan_slip"):
+            col = table.col(key)
+            ws.conditional_format(first, col, last, col, {
+                "type": "cell", "criteria": ">", "value": 0, "format": self.fmt(bold=True, font_color="#C00000")})
         overdue = self._compile('AND(ISNUMBER({planned_end}),{planned_end}<{asof},{status}<>{status:done},N({progress})<100)',
                                 table, absolute=True).format(r=first + 1)
         ws.conditional_format(first, 0, last, last_input, {
@@ -713,6 +749,9 @@ class _TrackerWriter:
             ("template", TEMPLATE_NAME), ("schema_version", SCHEMA_VERSION), ("generator", __version__),
             ("locale", self.locale), ("campaign", c.name), ("start", c.start.isoformat()), ("end", c.end.isoformat()),
             ("planned_tasks", len(self.plan.tasks)), ("task_rows", tasks.last_row - tasks.first_row + 1),
+            (CAMPAIGN_ID_KEY, self.identity.get(CAMPAIGN_ID_KEY) or campaign_id(c.name, c.start)),
+            (COPY_KEY, self.identity.get(COPY_KEY) or WHOLE),
+            *meta_rows(self.issued),
         ]
         for row, (key, value) in enumerate(rows):
             ws.write_string(row, 0, key)

@@ -54,6 +54,13 @@ def col(key: str) -> str:
     return chr(ord("A") + TASKS.index(key))
 
 
+def gantt_cell(day: int) -> str:
+    """The Gantt strip's flag cell (row 2) for the campaign's day ``day`` (0: its first), right of a spacer column."""
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(len(TASKS.columns) + 2 + day)}2"
+
+
 @pytest.fixture(scope="module")
 def recalculated(tmp_path_factory: pytest.TempPathFactory, libreoffice: LibreOffice) -> dict[str, Any]:
     from marketing_tracker import load_plan
@@ -87,7 +94,8 @@ def recalculated(tmp_path_factory: pytest.TempPathFactory, libreoffice: LibreOff
     reads += [{"sheet": INFO, "cell": "B9"}, {"sheet": MILESTONES, "cell": "I4"}, {"sheet": MILESTONES, "cell": "I5"},
               {"sheet": KPIS, "cell": "G4"}, {"sheet": KPIS, "cell": "H4"}, {"sheet": KPIS, "cell": "G7"},
               {"sheet": KPIS, "cell": "H7"}, {"sheet": RACI, "cell": "B4"}, {"sheet": RACI, "cell": "AZ4"},
-              {"sheet": RACI, "cell": "AZ5"}, {"sheet": TASKS_SHEET, "cell": "W2"}, {"sheet": TASKS_SHEET, "cell": "AP2"}]
+              {"sheet": RACI, "cell": "AZ5"}, {"sheet": TASKS_SHEET, "cell": gantt_cell(0)},
+              {"sheet": TASKS_SHEET, "cell": gantt_cell(19)}]
     validations = [{"sheet": TASKS_SHEET, "cell": f"{col('status')}200"}, {"sheet": TASKS_SHEET, "cell": f"{col('progress')}4"}]
     result = libreoffice.run({"input": str(path), "unprotect": [RACI], "type": typed, "recalc": True, "read": reads,
                               "validation": validations})
@@ -166,8 +174,8 @@ def raci_rule_formula(path: Path) -> str:
 
 
 def test_milestone_flags_stand_over_their_due_days(recalculated: dict[str, Any]) -> None:
-    assert text(recalculated, TASKS_SHEET, "W2") == ""  # 2024-05-01: nothing due
-    assert text(recalculated, TASKS_SHEET, "AP2") == "◆"  # 2024-05-20, the first milestone
+    assert text(recalculated, TASKS_SHEET, gantt_cell(0)) == ""  # 2024-05-01: nothing due
+    assert text(recalculated, TASKS_SHEET, gantt_cell(19)) == "◆"  # 2024-05-20, the first milestone
 
 
 def test_libreoffice_keeps_the_dropdowns_and_conditional_formats(recalculated: dict[str, Any]) -> None:

@@ -1,0 +1,163 @@
+"""What a tracker was issued with, recorded on its hidden identity sheet.
+
+A generated tracker travels: it is split per department, filled in Excel, WPS or
+LibreOffice, and comes back. To tell a value a team changed from one it left as it was
+issued (and a row a team deleted from one it never had), the generator writes every row
+of every table it wrote, in a canonical, locale-free form (enumeration keys, ISO dates,
+numbers), onto the hidden ``_mt_meta`` sheet, beside the campaign's identity and the
+copy's own identity (``all``, or the group of a split copy).
+
+The record is JSON cut into text cells of at most :data:`CHUNK` characters under the
+keys ``issued.1``, ``issued.2``, ...: text cells survive every office program's round trip
+unchanged (.xlsx, .ods and .xls alike, where numbers and dates would be re-typed), a
+5,000-task record is a few hundred cells, and a reader that does not know the keys sees
+ordinary meta rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from .schema import ENUMERATIONS, RACI, TABLE_SHEETS, Column
+
+#: Characters per meta cell (Excel and .xls take 32,767; well under, whatever the encoding).
+CHUNK = 8000
+ISSUED_KEY = "issued"
+COPY_KEY = "copy"
+CAMPAIGN_ID_KEY = "campaign_id"
+#: The copy identity of a tracker sent out whole.
+WHOLE = "all"
+#: In an issued row of a split copy: the row's position in the tracker it was split from, so a
+#: merge of the copies gives the rows back in their first order.
+POSITION = "#"
+_COLUMNS = {(sheet.key, column.key): column for sheet in TABLE_SHEETS for column in sheet.columns}
+_RACI_COLUMN = Column("person", RACI.title, "choice", choices="raci")
+_EXTRA_PREFIX = "extra:"
+_PERSON_PREFIX = "person:"
+
+
+@dataclass
+class Issued:
+    """The rows a tracker was issued with, by table key, each a dict of column key -> canonical value.
+
+    ``rows[table][i]`` is the i-th row as written; :meth:`index` finds a row by its identity.
+    """
+
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    copy: str = WHOLE
+    campaign_id: str = ""
+
+    def index(self, table: str, identity: tuple[str, ...]) -> dict[tuple[Any, ...], tuple[int, dict[str, Any]]]:
+        """Row identity (the ID column's value, or the KPI-log day, KPI and channel) -> (position, row)."""
+        found: dict[tuple[Any, ...], tuple[int, dict[str, Any]]] = {}
+        for position, row in enumerate(self.rows.get(table, [])):
+            key = tuple(row.get(k) for k in identity)
+            if any(v not in (None, "") for v in key):
+                found.setdefault(key, (int(row.get(POSITION, position)), row))
+        return found
+
+
+def campaign_id(name: str, start: date) -> str:
+    """A campaign's identity: fixed when its first tracker is generated and carried through every copy."""
+    return hashlib.sha256(f"{name}\n{start.isoformat()}".encode()).hexdigest()[:12]
+
+
+def canonical(table: str, key: str, value: Any, phase_keys: Mapping[str, str] | None = None) -> Any:
+    """A value as the reader gives it back (enumeration key, date, float, list of IDs, stripped text), or None."""
+    if value is None or value == "" or value == []:
+        return None
+    column = _RACI_COLUMN if key.startswith(_PERSON_PREFIX) else _COLUMNS.get((table, key))
+    if column is None:  # a column a team inserted: as the cell held it
+        if isinstance(value, datetime):
+            return value.date() if value.time() == datetime.min.time() else value
+        return value.strip() if isinstance(value, str) else value
+    if column.kind == "date":
+        return value.date() if isinstance(value, datetime) else value
+    if column.kind == "ids":
+        if isinstance(value, list):
+            return [str(v) for v in value]
+        return [p.strip() for p in str(value).replace("，", ",").split(",") if p.strip()]
+    if column.kind in ("percent", "money", "number"):
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+    if column.choices == "phase" and phase_keys is not None:
+        return phase_keys.get(str(value), value)
+    enumeration = ENUMERATIONS.get(column.choices or "")
+    if enumeration is not None and isinstance(value, str):
+        member = enumeration.lookup(value)
+        return member.key if member else value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value.strip() if isinstance(value, str) else value
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    return value
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "date" in value:
+            return date.fromisoformat(value["date"])
+        if "datetime" in value:
+            return datetime.fromisoformat(value["datetime"])
+    return value
+
+
+def encode(rows: Mapping[str, list[dict[str, Any]]]) -> list[str]:
+    """The issued rows as JSON text cut into cells; one table is a column list and a row list (compact)."""
+    tables: dict[str, Any] = {}
+    for table, records in rows.items():
+        columns = list(dict.fromkeys(k for record in records for k, v in record.items() if v is not None))
+        tables[table] = {"columns": columns,
+                         "rows": [[_to_json(record.get(k)) for k in columns] for record in records]}
+    text = json.dumps({"version": 1, "tables": tables}, ensure_ascii=False, separators=(",", ":"))
+    return [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)] or ["{}"]
+
+
+def decode(meta: Mapping[str, Any]) -> Issued | None:
+    """The issued record of a read tracker's meta sheet; None when it has none (older trackers) or it is damaged."""
+    chunks: list[str] = []
+    index = 1
+    while f"{ISSUED_KEY}.{index}" in meta:
+        chunks.append(str(meta[f"{ISSUED_KEY}.{index}"]))
+        index += 1
+    if not chunks:
+        return None
+    try:
+        document = json.loads("".join(chunks))
+        rows = {table: [{k: _from_json(v) for k, v in zip(body["columns"], row, strict=True) if v is not None}
+                        for row in body["rows"]] for table, body in document["tables"].items()}
+    except (ValueError, KeyError, TypeError):  # edited by hand or cut short: no record rather than a wrong one
+        return None
+    return Issued(rows, str(meta.get(COPY_KEY) or WHOLE), str(meta.get(CAMPAIGN_ID_KEY) or ""))
+
+
+def meta_rows(rows: Mapping[str, list[dict[str, Any]]]) -> list[tuple[str, str]]:
+    """The ``issued.N`` rows of the meta sheet for these rows."""
+    return [(f"{ISSUED_KEY}.{i}", chunk) for i, chunk in enumerate(encode(rows), start=1)]
+
+
+def is_extra(key: str) -> bool:
+    """Whether a record key is a column a team inserted (``extra:<header>``)."""
+    return key.startswith(_EXTRA_PREFIX)
+
+
+def extra_key(header: str) -> str:
+    """The record key of a column a team inserted, by its header."""
+    return _EXTRA_PREFIX + header
+
+
+def extra_header(key: str) -> str:
+    return key.removeprefix(_EXTRA_PREFIX)
+
+
+__all__ = ["POSITION", "Issued", "campaign_id", "canonical", "decode", "encode", "extra_key", "is_extra", "meta_rows"]
