@@ -285,7 +285,7 @@ def _winner(key: str, column: str, holders: list[_Held], bases: list[dict[str, A
         kept_value, kept = changes[0]
         for value, other in changes[1:]:
             if value != kept_value:
-                findings.append(_conflict(kept, other, column, kept_value, value))
+                findings += _conflict(kept, other, column, kept_value, value)
         return kept
     # Unchanged everywhere, or copies issued with different values: the copies compared with each other.
     prefilled = PREFILLED.get((key, column))
@@ -294,7 +294,7 @@ def _winner(key: str, column: str, holders: list[_Held], bases: list[dict[str, A
         if chosen is None or chosen[0] == prefilled:
             chosen = (value, held)
         elif value != chosen[0] and value != prefilled:
-            findings.append(_conflict(chosen[1], held, column, chosen[0], value))
+            findings += _conflict(chosen[1], held, column, chosen[0], value)
     return chosen[1] if chosen else None
 
 
@@ -318,7 +318,8 @@ def _label(table: Table, column: str, locale: Locale) -> str:
     return extra_header(column) if is_extra(column) else column.removeprefix("person:")
 
 
-def _conflict(kept: _Held, other: _Held, column: str, kept_value: Any, other_value: Any) -> Finding:
+def _conflict(kept: _Held, other: _Held, column: str, kept_value: Any, other_value: Any) -> list[Finding]:
+    """A ``merge-conflict`` at both cells, each where its team saved it; the message says which value was kept."""
     def where(held: _Held) -> str:
         cell = _cell(held.table, column, held.record.row) or f"row {held.record.row}"
         return f"{Path(held.copy.tracker.path).name}!{held.table.sheet}!{cell}"
@@ -330,14 +331,11 @@ def _conflict(kept: _Held, other: _Held, column: str, kept_value: Any, other_val
     if enumeration is not None:
         labels = {m.key: m.label.get(locale) for m in enumeration.members}
         kept_value, other_value = labels.get(kept_value, kept_value), labels.get(other_value, other_value)
-    return Finding(
-        "merge-conflict", kept.table.sheet, _cell(kept.table, column, kept.record.row), kept.record.row, column,
-        _shown(kept_value),
-        {"other": where(other), "other_value": _shown(other_value), "detail": where(kept),
-         "column": _label(kept.table, column, locale),
-         "other_sheet": other.table.sheet, "other_cell": _cell(other.table, column, other.record.row),
-         "other_file": other.copy.tracker.path, "file": kept.copy.tracker.path},
-    )
+    params = {"other": where(other), "other_value": _shown(other_value), "detail": where(kept),
+              "column": _label(kept.table, column, locale), "value": _shown(kept_value)}
+    return [Finding("merge-conflict", held.table.sheet, _cell(held.table, column, held.record.row), held.record.row,
+                    column, _shown(value), {**params, "file": held.copy.tracker.path})
+            for held, value in ((kept, kept_value), (other, other_value))]
 
 
 def _deletion(code: str, deleter: _Held, ident: Any, filled: _Held | None = None) -> Finding:
