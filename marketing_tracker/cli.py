@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import PlanError, TrackerError
@@ -70,11 +71,33 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD",
                         help="compute as of this day (default: the workbook's status date, else today)")
 
+    _loop_commands(commands)
+
     demo = commands.add_parser("demo", help="run the sample 618 campaign through the whole loop",
                                description="Write the sample 618 campaign's files into a folder.")
     demo.add_argument("-o", "--output", metavar="DIR", default="marketing-tracker-demo",
                       help="folder to write into (default: ./marketing-tracker-demo)")
     return parser
+
+
+def _loop_commands(commands: Any) -> None:
+    """Sending out and re-planning: ``split`` and ``update`` (DESIGN.md, "The loop over weeks")."""
+    split = commands.add_parser("split", help="write one tracker per department or owner, to send out",
+                                description="Write one tracker per department (or owner) with that group's tasks, "
+                                            "milestones, issues and RACI rows; merge the filled copies back with merge.")
+    split.add_argument("file", metavar="TRACKER.xlsx", help="the tracker to split (blank or filled)")
+    split.add_argument("--by", choices=["department", "owner"], required=True, help="one copy per department or owner")
+    split.add_argument("-o", "--output", metavar="DIR", required=True, help="folder to write the copies into")
+
+
+def _split(args: argparse.Namespace) -> int:
+    from .split import split_tracker
+
+    copies = split_tracker(args.file, by=args.by, folder=args.output)
+    print(f"split {args.file} by {args.by} into {len(copies)} trackers:")
+    for part in copies:
+        print(f"  {part.group}: {part.tasks} tasks -> {part.path}")
+    return EXIT_OK
 
 
 def _common_check_options(command: argparse.ArgumentParser) -> None:
@@ -187,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
     handlers = {"new": _new, "validate": _validate, "annotate": _annotate, "merge": _merge, "recap": _recap,
-                "demo": _demo}
+                "demo": _demo, "split": _split}
     try:
         return handlers[args.command](args)
     except PlanError as exc:

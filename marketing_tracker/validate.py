@@ -60,6 +60,17 @@ class Context:
         self.phase_windows = {key: (start, end) for key, _label, start, end in self.tracker.campaign.phases}
         self.phase_labels = {key: label for key, label, _start, _end in self.tracker.campaign.phases}
 
+    @property
+    def elsewhere(self) -> set[str]:
+        """Task IDs held by the other copies of a split tracker (its identity sheet lists them): known, not here."""
+        if not hasattr(self, "_elsewhere"):
+            from .issued import decode
+
+            issued = decode(self.tracker.meta)
+            rows = issued.rows.get("elsewhere", []) if issued else []
+            self._elsewhere = {str(r["task_id"]) for r in rows if r.get("task_id")}
+        return self._elsewhere
+
     def label(self, sheet: str, key: str) -> str:
         return _LABELS.get((sheet, key, self.locale), key)
 
@@ -184,7 +195,7 @@ def _references(ctx: Context) -> Iterator[Finding]:
     if ctx.tasks is not None:
         for record in ctx.tasks.records:
             for dep in record.values.get("depends_on", []):
-                if dep not in ctx.task_ids:
+                if dep not in ctx.task_ids and dep not in ctx.elsewhere:
                     yield ctx.at(ctx.tasks, record, "depends_on", "unknown-reference", value=dep,
                                  detail="（前置任务中没有这个任务ID）" if zh else " (no task has this ID)")
     for key in ("issues", "raci"):
@@ -193,7 +204,7 @@ def _references(ctx: Context) -> Iterator[Finding]:
             continue
         for record in table.records:
             task_id = record.values.get("task_id")
-            if task_id and task_id not in ctx.task_ids:
+            if task_id and task_id not in ctx.task_ids and task_id not in ctx.elsewhere:
                 yield ctx.at(table, record, "task_id", "unknown-reference", value=task_id,
                              detail="（任务表中没有这个任务ID）" if zh else " (the tasks sheet has no such ID)")
     log, kpis = ctx.tracker.tables.get("kpi_log"), ctx.tracker.tables.get("kpis")

@@ -751,7 +751,7 @@ class _TrackerWriter:
             ("planned_tasks", len(self.plan.tasks)), ("task_rows", tasks.last_row - tasks.first_row + 1),
             (CAMPAIGN_ID_KEY, self.identity.get(CAMPAIGN_ID_KEY) or campaign_id(c.name, c.start)),
             (COPY_KEY, self.identity.get(COPY_KEY) or WHOLE),
-            *meta_rows(self.issued),
+            *meta_rows({**self.issued, **{k: v for k, v in self.records.items() if k not in self.tables}}),
         ]
         for row, (key, value) in enumerate(rows):
             ws.write_string(row, 0, key)
