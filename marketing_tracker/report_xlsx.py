@@ -350,5 +350,10 @@ class _RecapBook:
         ws = self.sheet("quality")
         ws.write_string(1, 0, self.t("findings_note"), self.fmt(italic=True))
         rows = [[code, count] for code, count in self.f.findings.items()] or [[self.t("no_findings"), 0]]
-        self.table(ws, 3, [self.t("code"), self.t("count")], rows, [28, 10])
+        _first, last = self.table(ws, 3, [self.t("code"), self.t("count")], rows, [28, 10])
+        if self.f.conflicts:  # several copies merged: where they disagree, cell by cell
+            ws.write_string(last + 2, 0, self.t("conflicts"), self.fmt(bold=True))
+            self.table(ws, last + 3, [self.t("file"), self.t("sheet"), self.t("cell"), self.t("message")],
+                       [[c["file"], c["sheet"], c["cell"], c["message"]] for c in self.f.conflicts],
+                       [28, 16, 8, 90])
 

@@ -606,4 +606,7 @@ RECAP_TEXT: dict[str, Text] = {
                           "Late and open tasks come first here; every task is in the recap workbook and the JSON."),
     "generated": Text("由 marketing_tracker 生成", "Made by marketing_tracker"),
     "largest_variances": Text("差异最大的任务", "Tasks with the largest variances"),
+    "conflicts": Text("合并冲突（各副本填写不一致的单元格）", "Merge conflicts (cells the copies filled differently)"),
+    "file": Text("文件", "File"), "sheet": Text("工作表", "Sheet"), "cell": Text("单元格", "Cell"),
+    "message": Text("说明", "What"),
 }

@@ -158,3 +158,27 @@ def test_the_recap_command_prints_the_conflicts_of_several_copies(tmp_path: Path
     done = run_cli("recap", str(a), str(b), "--json", str(tmp_path / "f.json"), "--as-of", "2024-06-30")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1] == "merged 2 copies: 2 conflicts (see the data-quality part of the recap)"
+
+
+def test_the_recap_workbook_and_page_show_the_conflicts_in_their_data_quality_part(tmp_path: Path, issued: Path) -> None:
+    import html as html_lib
+    import re
+
+    import openpyxl
+
+    from marketing_tracker.recap_run import run_recap
+
+    a = copy(issued, "a.xlsx", tasks=Edits({"M001": {"progress": 50}}))
+    b = copy(issued, "b.xlsx", tasks=Edits({"M001": {"progress": 70}}))
+    _written, figures = run_recap([a, b], xlsx=tmp_path / "recap.xlsx", html=tmp_path / "recap.html", as_of=AS_OF)
+    assert [(c["file"], c["cell"], c["value"]) for c in figures.conflicts] == [("a.xlsx", "J4", 50), ("b.xlsx", "J4", 70)]
+    ws = openpyxl.load_workbook(tmp_path / "recap.xlsx")["数据质量"]
+    rows = [tuple(c for c in row if c is not None) for row in ws.iter_rows(values_only=True)]
+    assert ("merge-conflict", 2) in rows
+    assert ("b.xlsx", "执行任务跟踪表", "J4", figures.conflicts[1]["message"]) in rows
+    page = html_lib.unescape((tmp_path / "recap.html").read_text(encoding="utf-8"))
+    quality = page[page.index('<section id="quality">'):]
+    quality = quality[:quality.index("</section>")]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", quality)
+    assert cells[cells.index("merge-conflict") + 1] == "2"
+    assert cells[-4:] == ["b.xlsx", "执行任务跟踪表", "J4", figures.conflicts[1]["message"]]
