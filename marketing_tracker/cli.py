@@ -90,6 +90,38 @@ def _loop_commands(commands: Any) -> None:
     split.add_argument("-o", "--output", metavar="DIR", required=True, help="folder to write the copies into")
 
 
+    update = commands.add_parser("update", help="carry a filled tracker over to a changed plan, nothing filled lost",
+                                 description="Write the tracker of a changed plan keeping every value filled in the "
+                                             "tracker; the first plan's dates stay as the baseline.")
+    update.add_argument("file", metavar="FILLED.xlsx", help="the filled tracker (.xlsx, .xlsm, .xls, .ods)")
+    update.add_argument("plan", metavar="PLAN.yaml", help="the changed plan of the same campaign")
+    update.add_argument("-o", "--output", metavar="NEXT.xlsx", required=True, help="the new tracker")
+    update.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+
+
+def _update(args: argparse.Namespace) -> int:
+    import json
+
+    from .update import update_tracker
+
+    if Path(args.output).suffix.lower() != ".xlsx":
+        raise TrackerError(f"{args.output}: the tracker is an Excel workbook; give the file name an .xlsx ending")
+    result = update_tracker(args.file, args.plan, args.output)
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(f"updated {args.file} to {args.plan}: wrote {args.output}: {len(result.added)} added, "
+              f"{len(result.removed)} removed, {len(result.moved)} moved, {result.kept_values} values kept, "
+              f"{len(result.conflicts)} conflicts")
+        lines = [*(f"  added     {i}" for i in result.added), *(f"  removed   {i}" for i in result.removed),
+                 *(f"  moved     {m.id} {m.field} {m.before} -> {m.after}" for m in result.moved),
+                 *(f"  conflict  {c['id']}: {c['reason']}" for c in result.conflicts),
+                 *(f"  kept      {i} (added in the tracker, not in the plan)" for i in result.kept_added)]
+        for line in lines:
+            print(line)
+    return EXIT_FINDINGS if result.conflicts else EXIT_OK
+
+
 def _split(args: argparse.Namespace) -> int:
     from .split import split_tracker
 
@@ -210,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
     handlers = {"new": _new, "validate": _validate, "annotate": _annotate, "merge": _merge, "recap": _recap,
-                "demo": _demo, "split": _split}
+                "demo": _demo, "split": _split, "update": _update}
     try:
         return handlers[args.command](args)
     except PlanError as exc:

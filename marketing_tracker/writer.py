@@ -27,7 +27,7 @@ from xlsxwriter.worksheet import Worksheet
 from . import __version__
 from .fileio import atomic_output, gc_paused
 from .issued import CAMPAIGN_ID_KEY, COPY_KEY, POSITION, WHOLE, campaign_id, canonical, extra_header, is_extra, meta_rows
-from .plan import Plan
+from .plan import Plan, Task
 from .schema import (
     COMPUTED_FILL,
     DATE_WINDOW_DAYS,
@@ -177,6 +177,16 @@ class _Sheet(Worksheet):  # type: ignore[misc]
                 write(row, col, pattern.format(r=row + 1), cell_format, "")
         finally:
             self._verbatim = False
+
+
+def raci_roles(task: Task) -> dict[str, str]:
+    """A planned task's RACI letters by person (R the owner, A the accountable, R/A when one person is both)."""
+    roles = {name: "C" for name in task.consulted} | {name: "I" for name in task.informed}
+    if task.owner:
+        roles[task.owner] = "R"
+    if task.accountable:
+        roles[task.accountable] = "RA" if roles.get(task.accountable) == "R" else "A"
+    return roles
 
 
 def _quote(sheet: str) -> str:
@@ -571,12 +581,7 @@ class _TrackerWriter:
         records = []
         for t in self.plan.tasks:
             record: dict[str, Any] = {"task_id": t.id}
-            roles = {name: "C" for name in t.consulted} | {name: "I" for name in t.informed}
-            if t.owner:
-                roles[t.owner] = "R"
-            if t.accountable:
-                roles[t.accountable] = "RA" if roles.get(t.accountable) == "R" else "A"
-            for name, role in roles.items():
+            for name, role in raci_roles(t).items():
                 record[f"person:{name}"] = RACI.label(role, self.locale)
             records.append(record)
         self._table(ws, table, records)
