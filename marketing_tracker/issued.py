@@ -7,7 +7,8 @@ of every table it wrote, in a canonical, locale-free form (enumeration keys, ISO
 numbers), onto the hidden ``_mt_meta`` sheet, beside the campaign's identity and the
 copy's own identity (``all``, or the group of a split copy).
 
-The record is JSON cut into text cells of at most :data:`CHUNK` characters under the
+The record is JSON (each table a list of rows, each row as the generator was given it, made
+canonical when read back) cut into text cells of at most :data:`CHUNK` characters under the
 keys ``issued.1``, ``issued.2``, ...: text cells survive every office program's round trip
 unchanged (.xlsx, .ods and .xls alike, where numbers and dates would be re-typed), a
 5,000-task record is a few hundred cells, and a reader that does not know the keys sees
@@ -38,6 +39,7 @@ POSITION = "#"
 _COLUMNS = {(sheet.key, column.key): column for sheet in TABLE_SHEETS for column in sheet.columns}
 _RACI_COLUMN = Column("person", RACI.title, "choice", choices="raci")
 _EXTRA_PREFIX = "extra:"
+_DATE, _DATETIME = "$date", "$datetime"  # a date in the JSON (no column key starts with $)
 _PERSON_PREFIX = "person:"
 
 
@@ -96,35 +98,34 @@ def canonical(table: str, key: str, value: Any, phase_keys: Mapping[str, str] | 
 
 
 def _to_json(value: Any) -> Any:
+    """JSON for what the standard encoder does not know: dates (the only objects in a record)."""
     if isinstance(value, datetime):
-        return {"datetime": value.isoformat()}
+        return {_DATETIME: value.isoformat()}
     if isinstance(value, date):
-        return {"date": value.isoformat()}
+        return {_DATE: value.isoformat()}
+    return str(value)
+
+
+def _from_json(value: dict[str, Any]) -> Any:
+    if len(value) == 1 and _DATE in value:
+        return date.fromisoformat(value[_DATE])
+    if len(value) == 1 and _DATETIME in value:
+        return datetime.fromisoformat(value[_DATETIME])
     return value
 
 
-def _from_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        if "date" in value:
-            return date.fromisoformat(value["date"])
-        if "datetime" in value:
-            return datetime.fromisoformat(value["datetime"])
-    return value
-
-
-def encode(rows: Mapping[str, list[dict[str, Any]]]) -> list[str]:
-    """The issued rows as JSON text cut into cells; one table is a column list and a row list (compact)."""
-    tables: dict[str, Any] = {}
-    for table, records in rows.items():
-        columns = list(dict.fromkeys(k for record in records for k, v in record.items() if v is not None))
-        tables[table] = {"columns": columns,
-                         "rows": [[_to_json(record.get(k)) for k in columns] for record in records]}
-    text = json.dumps({"version": 1, "tables": tables}, ensure_ascii=False, separators=(",", ":"))
+def encode(rows: Mapping[str, list[dict[str, Any]]], phase_keys: Mapping[str, str] | None = None) -> list[str]:
+    """The rows as the writer was given them, as JSON text cut into cells (the encoder runs in C: a
+    5,000-task tracker costs a few hundredths of a second). Values are made canonical when read back
+    (:func:`decode`), not here, so that writing stays cheap."""
+    document = {"version": 1, "phases": dict(phase_keys or {}), "tables": dict(rows)}
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=_to_json)
     return [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)] or ["{}"]
 
 
 def decode(meta: Mapping[str, Any]) -> Issued | None:
-    """The issued record of a read tracker's meta sheet; None when it has none (older trackers) or it is damaged."""
+    """The issued record of a read tracker's meta sheet, canonical (as the reader gives values back);
+    None when it has none (trackers made before it) or it is damaged."""
     chunks: list[str] = []
     index = 1
     while f"{ISSUED_KEY}.{index}" in meta:
@@ -133,17 +134,42 @@ def decode(meta: Mapping[str, Any]) -> Issued | None:
     if not chunks:
         return None
     try:
-        document = json.loads("".join(chunks))
-        rows = {table: [{k: _from_json(v) for k, v in zip(body["columns"], row, strict=True) if v is not None}
-                        for row in body["rows"]] for table, body in document["tables"].items()}
-    except (ValueError, KeyError, TypeError):  # edited by hand or cut short: no record rather than a wrong one
+        document = json.loads("".join(chunks), object_hook=_from_json)
+        phase_keys = document.get("phases") or {}
+        rows = {table: _canonical_rows(table, body, phase_keys) for table, body in document["tables"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError):  # edited by hand or cut short: none rather than wrong
         return None
     return Issued(rows, str(meta.get(COPY_KEY) or WHOLE), str(meta.get(CAMPAIGN_ID_KEY) or ""))
 
 
-def meta_rows(rows: Mapping[str, list[dict[str, Any]]]) -> list[tuple[str, str]]:
+def _canonical_rows(table: str, rows: list[dict[str, Any]], phase_keys: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Each value as the reader gives it; only the columns that need it are converted, blanks dropped."""
+    keys: set[str] = set().union(*rows) if rows else set()
+    convert = [key for key in keys if _needs_converting(table, key)]
+    result = []
+    for found in rows:
+        row = {k: v for k, v in found.items() if v is not None and v != ""}
+        for key in convert:
+            if key in row:
+                value = canonical(table, key, row[key], phase_keys)
+                if value is None:
+                    del row[key]
+                else:
+                    row[key] = value
+        result.append(row)
+    return result
+
+
+def _needs_converting(table: str, key: str) -> bool:
+    if key == POSITION:
+        return False
+    column = _RACI_COLUMN if key.startswith(_PERSON_PREFIX) else _COLUMNS.get((table, key))
+    return column is None or column.kind not in ("text", "id", "person", "date") or column.choices is not None
+
+
+def meta_rows(rows: Mapping[str, list[dict[str, Any]]], phase_keys: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
     """The ``issued.N`` rows of the meta sheet for these rows."""
-    return [(f"{ISSUED_KEY}.{i}", chunk) for i, chunk in enumerate(encode(rows), start=1)]
+    return [(f"{ISSUED_KEY}.{i}", chunk) for i, chunk in enumerate(encode(rows, phase_keys), start=1)]
 
 
 def is_extra(key: str) -> bool:

@@ -26,7 +26,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from . import __version__
 from .fileio import atomic_output, gc_paused
-from .issued import CAMPAIGN_ID_KEY, COPY_KEY, POSITION, WHOLE, campaign_id, canonical, extra_header, is_extra, meta_rows
+from .issued import CAMPAIGN_ID_KEY, COPY_KEY, WHOLE, campaign_id, extra_header, is_extra, meta_rows
 from .plan import Plan, Task
 from .schema import (
     COMPUTED_FILL,
@@ -63,6 +63,9 @@ from .schema import (
     RACI_RULE,
     RACI_RULE_LEGEND,
     RACI_SHEET,
+    REPLANNED_FILL,
+    REPLANNED_LEGEND,
+    REPLANNED_RULE,
     SCHEMA_VERSION,
     SHEET_ORDER,
     STATUSES,
@@ -325,12 +328,8 @@ class _TrackerWriter:
         ws.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.5)
 
     def _record_issued(self, table: _Table, records: list[dict[str, Any]]) -> None:
-        """Keep the rows as written, in the reader's canonical form, for the meta sheet's issued record."""
-        key = table.sheet.key
-        phase_keys = {p.label(self.locale): p.key for p in self.plan.phases} | {p.key: p.key for p in self.plan.phases}
-        columns = [c.key for c in table.columns if not c.computed]
-        self.issued[key] = [{k: v for k in columns if (v := canonical(key, k, record.get(k), phase_keys)) is not None}
-                            | ({POSITION: record[POSITION]} if POSITION in record else {}) for record in records]
+        """Keep the rows as written for the meta sheet's issued record (made canonical when read back)."""
+        self.issued[table.sheet.key] = records
 
     def _cell_format(self, column: Column) -> Any:
         if column.locked:
@@ -480,10 +479,12 @@ class _TrackerWriter:
         ws.conditional_format(first, progress, last, progress, {
             "type": "data_bar", "bar_color": "#5B9BD5", "bar_solid": True,
             "min_type": "num", "min_value": 0, "max_type": "num", "max_value": 100})
-        for key in ("delay_days", "plan_slip"):
-            col = table.col(key)
-            ws.conditional_format(first, col, last, col, {
-                "type": "cell", "criteria": ">", "value": 0, "format": self.fmt(bold=True, font_color="#C00000")})
+        delay = table.col("delay_days")
+        ws.conditional_format(first, delay, last, delay, {
+            "type": "cell", "criteria": ">", "value": 0, "format": self.fmt(bold=True, font_color="#C00000")})
+        replanned = self._compile(REPLANNED_RULE, table, absolute=True).format(r=first + 1)
+        ws.conditional_format(first, table.col("planned_start"), last, table.col("planned_end"), {
+            "type": "formula", "criteria": replanned, "format": self.fmt(bg_color=REPLANNED_FILL)})
         overdue = self._compile('AND(ISNUMBER({planned_end}),{planned_end}<{asof},{status}<>{status:done},N({progress})<100)',
                                 table, absolute=True).format(r=first + 1)
         ws.conditional_format(first, 0, last, last_input, {
@@ -725,6 +726,7 @@ class _TrackerWriter:
                 legend.append((member.colour or "#FFFFFF", member.font or "#000000", member.label.get(self.locale),
                                f"{self.t(enum.title)}: {member.label.get(self.locale)}"))
         legend.append((OVERDUE_FILL, "#000000", self.t(TASKS.title), self.t(OVERDUE_LEGEND)))
+        legend.append((REPLANNED_FILL, "#000000", self.t(TASKS.title), self.t(REPLANNED_LEGEND)))
         for _key, colour, meaning in GANTT_LEGEND:
             legend.append((colour, "#000000", "", f"{self.t(GANTT_TITLE)}: {self.t(meaning)}"))
         legend.append(("#FFFFFF", "#C00000", MILESTONE_FLAG, self.t(MILESTONE_FLAG_LEGEND)))
@@ -756,7 +758,8 @@ class _TrackerWriter:
             ("planned_tasks", len(self.plan.tasks)), ("task_rows", tasks.last_row - tasks.first_row + 1),
             (CAMPAIGN_ID_KEY, self.identity.get(CAMPAIGN_ID_KEY) or campaign_id(c.name, c.start)),
             (COPY_KEY, self.identity.get(COPY_KEY) or WHOLE),
-            *meta_rows({**self.issued, **{k: v for k, v in self.records.items() if k not in self.tables}}),
+            *meta_rows({**self.issued, **{k: v for k, v in self.records.items() if k not in self.tables}},
+                       {p.label(self.locale): p.key for p in self.plan.phases}),
         ]
         for row, (key, value) in enumerate(rows):
             ws.write_string(row, 0, key)
