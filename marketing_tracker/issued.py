@@ -17,9 +17,10 @@ ordinary meta rows.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -134,30 +135,54 @@ def decode(meta: Mapping[str, Any]) -> Issued | None:
     if not chunks:
         return None
     try:
-        document = json.loads("".join(chunks), object_hook=_from_json)
-        phase_keys = document.get("phases") or {}
-        rows = {table: _canonical_rows(table, body, phase_keys) for table, body in document["tables"].items()}
+        rows = _decode_text("".join(chunks))
     except (ValueError, KeyError, TypeError, AttributeError):  # edited by hand or cut short: none rather than wrong
         return None
     return Issued(rows, str(meta.get(COPY_KEY) or WHOLE), str(meta.get(CAMPAIGN_ID_KEY) or ""))
 
 
+@functools.lru_cache(maxsize=4)
+def _decode_text(text: str) -> dict[str, list[dict[str, Any]]]:
+    """The canonical rows of a record's JSON. Twenty copies of one tracker carry the same record: it is
+    decoded once (callers only read the rows)."""
+    document = json.loads(text, object_hook=_from_json)
+    phase_keys = document.get("phases") or {}
+    return {table: _canonical_rows(table, body, phase_keys) for table, body in document["tables"].items()}
+
+
 def _canonical_rows(table: str, rows: list[dict[str, Any]], phase_keys: Mapping[str, str]) -> list[dict[str, Any]]:
     """Each value as the reader gives it; only the columns that need it are converted, blanks dropped."""
     keys: set[str] = set().union(*rows) if rows else set()
-    convert = [key for key in keys if _needs_converting(table, key)]
+    convert = [(key, converter) for key in keys if (converter := _converter(table, key, phase_keys)) is not None]
     result = []
     for found in rows:
         row = {k: v for k, v in found.items() if v is not None and v != ""}
-        for key in convert:
+        for key, converter in convert:
             if key in row:
-                value = canonical(table, key, row[key], phase_keys)
+                value = converter(row[key])
                 if value is None:
                     del row[key]
                 else:
                     row[key] = value
         result.append(row)
     return result
+
+
+def _converter(table: str, key: str, phase_keys: Mapping[str, str]) -> Callable[[Any], Any] | None:
+    """How a column's written values become the reader's (None: they already are); chosen once per column."""
+    if not _needs_converting(table, key):
+        return None
+    column = _RACI_COLUMN if key.startswith(_PERSON_PREFIX) else _COLUMNS.get((table, key))
+    if column is not None and column.kind in ("percent", "money", "number"):
+        return lambda v: v if isinstance(v, (int, float)) and not isinstance(v, bool) else canonical(table, key, v)
+    enumeration = ENUMERATIONS.get(column.choices or "") if column is not None else None
+    if column is not None and (enumeration is not None or column.choices == "phase"):
+        known: dict[Any, Any] = dict(phase_keys) if column.choices == "phase" else {}
+        if enumeration is not None:
+            for member in enumeration.members:
+                known.update({member.key: member.key, member.label.zh: member.key, member.label.en: member.key})
+        return lambda v: known[v] if v in known else canonical(table, key, v, phase_keys)
+    return lambda v: canonical(table, key, v, phase_keys)
 
 
 def _needs_converting(table: str, key: str) -> bool:

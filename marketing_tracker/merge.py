@@ -110,7 +110,10 @@ def merge_trackers(paths: list[str | os.PathLike[str]]) -> Merged:
     """Merge filled copies (in order of precedence). Raise :class:`MergeRefused` when they do not belong together."""
     if not paths:
         raise MergeRefused("no files to merge")
-    return merge_read([read_tracker(p) for p in paths])
+    from .fileio import gc_paused
+
+    with gc_paused():  # twenty copies are a million live objects: the collector would walk them again and again
+        return merge_read([read_tracker(p) for p in paths])
 
 
 def merge_read(trackers: list[Tracker]) -> Merged:
@@ -196,17 +199,28 @@ class _Rows:
 def _collect(key: str, copies: list[_Copy]) -> _Rows:
     identity = ROW_KEYS[key]
     found = _Rows()
+    indexes: dict[int, dict[tuple[Any, ...], tuple[int, dict[str, Any]]]] = {}  # copies of one tracker share rows
     for copy in copies:
-        issued = copy.issued.index(key, identity) if copy.issued else {}
+        issued: dict[tuple[Any, ...], tuple[int, dict[str, Any]]] = {}
+        if copy.issued is not None:
+            shared = id(copy.issued.rows.get(key))
+            issued = indexes[shared] if shared in indexes else indexes.setdefault(shared, copy.issued.index(key, identity))
         for issued_ident, (position, row) in issued.items():
             found.bases.setdefault(issued_ident, (position, row))
         table = copy.tracker.tables.get(key)
         if table is None:
             continue
         seen: set[Any] = set()
+        single = identity[0] if len(identity) == 1 else None
         for index, record in enumerate(table.records):
-            ident: Any = tuple(_value(record, k) for k in identity)
-            if all(v in (None, "") for v in ident):
+            if single is not None:
+                value = record.values[single] if single in record.values else record.raw.get(single)
+                ident: Any = (value,)
+                blank = value is None or value == ""
+            else:
+                ident = tuple(_value(record, k) for k in identity)
+                blank = all(v in (None, "") for v in ident)
+            if blank:
                 ident = (copy.tracker.path, "row", index)  # a row without an ID is kept as it is
             elif ident in seen:
                 ident = (*ident, copy.tracker.path, "again", index)  # an ID used twice: both rows kept, as typed
@@ -230,16 +244,42 @@ def _merge_table(key: str, copies: list[_Copy], gone: set[str]) -> _TableMerge:
         holders = found.held.get(ident, [])
         common = found.bases[ident][1] if ident in found.bases else None
         bases = [_base_of(h, common) for h in holders]
-        changed = [h for h, base in zip(holders, bases, strict=True) if _changed(key, h.record, base)]
-        if not changed and (ident in found.deleters or (key == "raci" and ident[0] in gone)):
+        deleted_here = ident in found.deleters or (key == "raci" and ident[0] in gone)
+        changed = [h for h, base in zip(holders, bases, strict=True) if _changed(key, h.record, base)] \
+            if deleted_here else []
+        if deleted_here and not changed:
             if ident in found.deleters:
                 result.deleted.append(Deleted(key, str(ident[0]), found.deleters[ident].copy.tracker.path))
                 result.findings.append(_deletion("merge-deleted", found.deleters[ident], ident))
             continue
         if ident in found.deleters:
             result.findings.append(_deletion("merge-kept", found.deleters[ident], ident, changed[0]))
+        holders, bases = _telling(holders, bases)
         result.rows.append(_merge_row(key, holders, bases, common, result.findings))
     return result
+
+
+def _telling(holders: list[_Held], bases: list[dict[str, Any] | None]) -> tuple[list[_Held], list[dict[str, Any] | None]]:
+    """The copies whose row can change the merged one: those that changed it, and the first that did not.
+
+    When every copy was issued the same row, a copy still holding it exactly (a dict comparison, in C)
+    adds nothing the first such copy does not; twenty copies each filled on its own share of the rows
+    are merged at the cost of about two per row.
+    """
+    first = bases[0] if bases else None
+    if first is None or len(holders) < 3 or any(b is not first and b != first for b in bases):
+        return holders, bases
+    base = {k: v for k, v in first.items() if k != POSITION} if POSITION in first else first
+    kept: list[int] = []
+    representative = False
+    for index, held in enumerate(holders):
+        record = held.record
+        if record.values == base and record.raw.keys() <= record.values.keys():  # raw: labels as typed, read
+            if representative:
+                continue
+            representative = True
+        kept.append(index)
+    return [holders[i] for i in kept], [bases[i] for i in kept]
 
 
 def _base_of(held: _Held, common: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -278,9 +318,17 @@ def _merge_row(key: str, holders: list[_Held], bases: list[dict[str, Any] | None
 def _winner(key: str, column: str, holders: list[_Held], bases: list[dict[str, Any] | None],
             findings: list[Finding]) -> _Held | None:
     """The copy whose value a merged cell takes; a conflict for each copy that changed it otherwise."""
-    filled = [(v, h) for h in holders if not _blank(v := _value(h.record, column))]
-    changes = [(v, h) for (v, h), base in zip(filled, [bases[holders.index(h)] for _v, h in filled], strict=True)
-               if not _unchanged(key, column, v, base)]
+    prefilled = PREFILLED.get((key, column))
+    filled: list[tuple[Any, _Held]] = []
+    changes: list[tuple[Any, _Held]] = []
+    for held, base in zip(holders, bases, strict=True):
+        record = held.record
+        value = record.values[column] if column in record.values else record.raw.get(column)
+        if _blank(value):
+            continue
+        filled.append((value, held))
+        if value != (base.get(column) if base is not None else prefilled):
+            changes.append((value, held))
     if changes:
         kept_value, kept = changes[0]
         for value, other in changes[1:]:
@@ -288,7 +336,6 @@ def _winner(key: str, column: str, holders: list[_Held], bases: list[dict[str, A
                 findings += _conflict(kept, other, column, kept_value, value)
         return kept
     # Unchanged everywhere, or copies issued with different values: the copies compared with each other.
-    prefilled = PREFILLED.get((key, column))
     chosen: tuple[Any, _Held] | None = None
     for value, held in filled:
         if chosen is None or chosen[0] == prefilled:
