@@ -249,7 +249,13 @@ class _RecapBook:
             ws.insert_chart(last + 2, 0, chart, {"x_scale": 1.4})
         row = last + 20
         pushed = [[p["id"], p["name"], p["days"], ", ".join(p["dependents"])] for p in self.f.pushed]
-        self.table(ws, row, [self.t(k) for k in ("id", "name", "days", "dependents")], pushed)
+        _first, last = self.table(ws, row, [self.t(k) for k in ("id", "name", "days", "dependents")], pushed)
+        if self.f.baseline.get("replanned"):  # plan slippage: the re-planned tasks against the first plan's dates
+            ws.write_string(last + 2, 0, self.t("replanned"), self.fmt(bold=True))
+            moved = [[m["id"], m["name"], m["baseline_end"], m["planned_end"], m["end_days"]]
+                     for m in self.f.baseline["moved"]]
+            self.table(ws, last + 3, [self.t(k) for k in ("id", "name", "baseline_end", "planned_end", "days")], moved,
+                       formats={2: "yyyy-mm-dd", 3: "yyyy-mm-dd"})
 
     def milestones(self) -> None:
         ws = self.sheet("milestones")

@@ -613,4 +613,7 @@ RECAP_TEXT: dict[str, Text] = {
     "conflicts": Text("合并冲突（各副本填写不一致的单元格）", "Merge conflicts (cells the copies filled differently)"),
     "file": Text("文件", "File"), "sheet": Text("工作表", "Sheet"), "cell": Text("单元格", "Cell"),
     "message": Text("说明", "What"),
+    "replanned": Text("计划变更（对比基线）", "Re-planned against the baseline"),
+    "replanned_note": Text("重新计划的任务 / 有基线的任务，结束日期共推迟：", "Tasks re-planned / with a baseline, end dates moved by:"),
+    "baseline_end": Text("基线结束", "Baseline end"),
 }

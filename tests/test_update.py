@@ -129,3 +129,61 @@ def test_a_plan_of_another_campaign_is_refused_and_nothing_is_written(tmp_path: 
     assert done.stderr == (f"marketing-tracker: error: the plan is for campaign 'Spring Sneaker Launch' but {filled} "
                            "tracks '品牌618周年庆'; nothing was written\n")
     assert not out.exists()
+
+
+def test_the_baseline_is_filled_when_first_generated_and_protected(tmp_path: Path) -> None:
+    import warnings
+
+    import openpyxl
+
+    from marketing_tracker.schema import HEADER_ROW, TASKS
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(write_tracker(load_plan(PLAN_618), tmp_path / "t.xlsx"))["执行任务跟踪表"]
+    headers = {c.value: c.column for c in ws[HEADER_ROW + 1]}
+    start, planned = headers[TASKS.column("baseline_start").label.zh], headers[TASKS.column("planned_start").label.zh]
+    first = load_plan(PLAN_618).tasks[0]
+    assert ws.cell(HEADER_ROW + 2, start).value == datetime.combine(first.start, datetime.min.time())
+    assert (ws.cell(HEADER_ROW + 2, start).protection.locked, ws.cell(HEADER_ROW + 2, planned).protection.locked) == (
+        True, False)
+    assert ws.protection.sheet is True
+
+
+def test_a_planned_date_unlike_its_baseline_is_shaded(tmp_path: Path) -> None:
+    import warnings
+
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    from marketing_tracker.schema import REPLANNED_FILL, TASKS
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(write_tracker(load_plan(PLAN_618), tmp_path / "t.xlsx"))["执行任务跟踪表"]
+    letter = {c.key: get_column_letter(i + 1) for i, c in enumerate(TASKS.columns)}
+    rules = [(str(cf.sqref), r) for cf in ws.conditional_formatting for r in cf.rules
+             if r.dxf is not None and r.dxf.fill is not None and r.dxf.fill.bgColor.rgb == "FF" + REPLANNED_FILL[1:]]
+    ((where, rule),) = rules
+    assert where.startswith(f"{letter['planned_start']}4:{letter['planned_end']}")
+    assert rule.formula == [f"AND(ISNUMBER(${letter['baseline_end']}4),OR(${letter['planned_start']}4<>"
+                            f"${letter['baseline_start']}4,${letter['planned_end']}4<>${letter['baseline_end']}4))"]
+
+
+def test_the_recap_workbook_and_page_list_the_re_planned_tasks(tmp_path: Path, filled: Path) -> None:
+    import html as html_lib
+    import re
+
+    import openpyxl
+
+    from marketing_tracker.recap_run import run_recap
+
+    out = update_tracker(filled, PLAN_V2, tmp_path / "next.xlsx").path
+    run_recap([out], xlsx=tmp_path / "recap.xlsx", html=tmp_path / "recap.html", as_of=date(2024, 6, 30))
+    ws = openpyxl.load_workbook(tmp_path / "recap.xlsx")["延期分析"]
+    rows = [tuple(c for c in row if c is not None) for row in ws.iter_rows(values_only=True)]
+    assert ("M003", "电商平台活动页搭建", datetime(2024, 5, 12), datetime(2024, 5, 14), 2) in rows
+    page = html_lib.unescape((tmp_path / "recap.html").read_text(encoding="utf-8"))
+    part = page[page.index('<h3 id="baseline">'):]
+    part = part[:part.index("</table>")]
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", part)[:5] == ["M003", "电商平台活动页搭建", "2024-05-12", "2024-05-14", "2"]
