@@ -98,6 +98,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD",
                         help="compute as of this day (default: the workbook's status date, else today)")
 
+    _loop_commands(commands)
+
     demo = commands.add_parser("demo", help="run the sample 618 campaign through the whole loop",
                                description="Write the sample 618 campaign's files into a folder.")
     demo.add_argument("-o", "--output", metavar="DIR", default="marketing-tracker-demo",
@@ -206,6 +208,60 @@ def _archive(args: argparse.Namespace) -> int:
 HISTORY_HANDLERS = {"snapshot": _snapshot, "status": _status, "remind": _remind, "archive": _archive}
 
 
+
+
+def _loop_commands(commands: Any) -> None:
+    """Sending out and re-planning: ``split`` and ``update`` (docs/distribution.md)."""
+    split = commands.add_parser("split", help="write one tracker per department or owner, to send out",
+                                description="Write one tracker per department (or owner) with that group's tasks, "
+                                            "milestones, issues and RACI rows; merge the filled copies back with merge.")
+    split.add_argument("file", metavar="TRACKER.xlsx", help="the tracker to split (blank or filled)")
+    split.add_argument("--by", choices=["department", "owner"], required=True, help="one copy per department or owner")
+    split.add_argument("-o", "--output", metavar="DIR", required=True, help="folder to write the copies into")
+
+
+    update = commands.add_parser("update", help="carry a filled tracker over to a changed plan, nothing filled lost",
+                                 description="Write the tracker of a changed plan keeping every value filled in the "
+                                             "tracker; the first plan's dates stay as the baseline.")
+    update.add_argument("file", metavar="FILLED.xlsx", help="the filled tracker (.xlsx, .xlsm, .xls, .ods)")
+    update.add_argument("plan", metavar="PLAN.yaml", help="the changed plan of the same campaign")
+    update.add_argument("-o", "--output", metavar="NEXT.xlsx", required=True, help="the new tracker")
+    update.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+
+
+def _update(args: argparse.Namespace) -> int:
+    import json
+
+    from .update import update_tracker
+
+    if Path(args.output).suffix.lower() != ".xlsx":
+        raise TrackerError(f"{args.output}: the tracker is an Excel workbook; give the file name an .xlsx ending")
+    result = update_tracker(args.file, args.plan, args.output)
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(f"updated {args.file} to {args.plan}: wrote {args.output}: {len(result.added)} added, "
+              f"{len(result.removed)} removed, {len(result.moved)} moved, {result.kept_values} values kept, "
+              f"{len(result.conflicts)} conflicts")
+        lines = [*(f"  added     {i}" for i in result.added), *(f"  removed   {i}" for i in result.removed),
+                 *(f"  moved     {m.id} {m.field} {m.before} -> {m.after}" for m in result.moved),
+                 *(f"  conflict  {c['id']}: {c['reason']}" for c in result.conflicts),
+                 *(f"  kept      {i} (added in the tracker, not in the plan)" for i in result.kept_added)]
+        for line in lines:
+            print(line)
+    return EXIT_FINDINGS if result.conflicts else EXIT_OK
+
+
+def _split(args: argparse.Namespace) -> int:
+    from .split import split_tracker
+
+    copies = split_tracker(args.file, by=args.by, folder=args.output)
+    print(f"split {args.file} by {args.by} into {len(copies)} trackers:")
+    for part in copies:
+        print(f"  {part.group}: {part.tasks} tasks -> {part.path}")
+    return EXIT_OK
+
+
 def _common_check_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD",
                          help="judge dates as of this day (default: the workbook's status date, else today)")
@@ -297,10 +353,11 @@ def _merge(args: argparse.Namespace) -> int:
     merged = merge_trackers(args.files)
     write_merged(merged, args.output, inputs=tuple(args.files))
     tasks = len(merged.records.get("tasks", []))
-    print(f"merged {len(args.files)} files into {args.output}: {tasks} tasks, {len(merged.findings)} conflicts")
+    deleted = f", {len(merged.deleted)} deleted" if merged.deleted else ""
+    print(f"merged {len(args.files)} files into {args.output}: {tasks} tasks, {len(merged.conflicts)} conflicts{deleted}")
     for finding in merged.findings:
         print(visible(f"  {finding.code}: {finding.message(merged.locale)}"))
-    return EXIT_FINDINGS if merged.findings else EXIT_OK
+    return EXIT_FINDINGS if merged.conflicts else EXIT_OK
 
 
 def _recap(args: argparse.Namespace) -> int:
@@ -318,6 +375,10 @@ def _recap(args: argparse.Namespace) -> int:
     print(visible(f"recap of {figures.campaign['name']} as of {figures.campaign['as_of']}: {overall['tasks']} tasks, "
                   f"{share(overall['completion_rate'])} done, {share(overall['on_time_rate'])} on time, "
                   f"{overall['late_tasks']} late"))
+    conflicts = figures.findings.get("merge-conflict", 0)
+    if len(args.files) > 1:
+        print(f"merged {len(args.files)} copies: {conflicts} conflict{'s' if conflicts != 1 else ''}"
+              + (" (see the data-quality part of the recap)" if conflicts else ""))
     for path in written:
         print(f"wrote {path}")
     return EXIT_OK
@@ -342,7 +403,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .fileio import private_scratch
 
     handlers = {"new": _new, "validate": _validate, "annotate": _annotate, "merge": _merge, "recap": _recap,
-                "demo": _demo, **HISTORY_HANDLERS}
+                "demo": _demo, "split": _split, "update": _update, **HISTORY_HANDLERS}
     try:
         args = _parser().parse_args(argv)
         with private_scratch():

@@ -33,6 +33,7 @@ from .coerce import text as coerce_text
 from .dates import parse_date
 from .errors import first_line
 from .findings import Allowed, ColumnLabel, Finding, Listing, MemberLabel, SheetLabel
+from .issued import canonical, extra_key
 from .safety import UnreadableFile, inspect_container
 from .schema import (
     ENUMERATIONS,
@@ -598,7 +599,10 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
     block = (people[0][0], people[-1][0] + 1) if people else (0, 0)
     by_offset = {i - block[0]: (key, column) for i, key, column in people}
     offsets = range(block[1] - block[0])
-    width = max([i for _k, i, _f, _c in inputs] + [block[1] - 1, 0]) + 1
+    # Columns a team inserted are kept as the cells hold them, under ``extra:<header>`` (merge, split
+    # and update carry them on); no rule looks at them.
+    inserted = [(extra_key(header), i) for header, i in extra.items()] if sheet.key != "raci" else []
+    width = max([i for _k, i, _f, _c in inputs] + [i for _k, i in inserted] + [block[1] - 1, 0]) + 1
     # Clean values (a date in a date column, a picked dropdown label) skip the coercer: with
     # 50,000 rows the call per cell was most of the reading time.
     # A clean date is taken as it is only inside the dates the campaign can mean (first, last).
@@ -668,6 +672,10 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
                 if value is not None:
                     values[key] = value
         if values or raw:  # blank rows anywhere are skipped; row numbers stay those of the file
+            for key, i in inserted:
+                cell = row[i]
+                if not is_blank(cell) and cell.__class__ is not CellError:
+                    values[key] = canonical(sheet.key, key, cell)
             records.append(Record(r + 1, values, raw))
     computed = {columns[c.key]: c for c in sheet.columns if c.computed and c.key in columns}
     for r, c, text in errors:  # the template's own formulas, broken (the values are recomputed from the row)

@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -28,6 +29,9 @@ from .derived import delay_days, expected_progress, health, milestone_result
 from .findings import Finding
 from .reader import Tracker
 from .schema import PHASES, RECAP_TASKS, Locale, ReportColumn, Text
+
+if TYPE_CHECKING:
+    from .merge import Merged
 
 UNSPECIFIED = Text("未说明原因", "no reason given")
 _CAUSE_IN_BRACKETS = re.compile(r"[(（]([^()（）]+)[)）]")
@@ -51,6 +55,10 @@ class Recap:
     issues: dict[str, Any]
     findings: dict[str, int]
     tasks: list[dict[str, Any]] = field(default_factory=list)
+    #: Of several copies merged: each conflicting cell (file, sheet, cell, value, message), for the data-quality part.
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    #: Re-planning against the first plan's dates: tasks re-planned, days moved, by phase (see :func:`_baseline`).
+    baseline: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: dates as ISO text."""
@@ -116,15 +124,23 @@ def _cause(text: str, locale: Locale) -> str:
     return found.group(1).strip() if found else text
 
 
-def recap(tracker: Tracker, *, as_of: date | None = None, findings: list[Finding] | None = None) -> Recap:
-    """Compute every recap figure of a read tracker as of a day (default: its status date, else today)."""
+def recap(tracker: Tracker | Merged, *, as_of: date | None = None, findings: list[Finding] | None = None) -> Recap:
+    """Compute every recap figure of a read tracker as of a day (default: its status date, else today).
+
+    ``tracker`` may be a merge result (:func:`merge_trackers`): its tracker in memory is recapped, and its
+    conflicts and deletions count among the findings (the data-quality part of the recap shows them).
+    """
     from .validate import validate
 
+    merge_findings: list[Finding] = []
+    if not isinstance(tracker, Tracker):
+        merge_findings = tracker.findings
+        tracker = tracker.tracker()
     info = tracker.campaign
     day = as_of or info.as_of or date.today()
     locale = tracker.locale
     if findings is None:
-        findings = validate(tracker, as_of=day)
+        findings = validate(tracker, as_of=day) + merge_findings
     tasks = _tasks_frame(tracker, day)
     phase_labels = {key: label for key, label, _s, _e in info.phases}
     kpis = _kpis(tracker, day)
@@ -145,6 +161,9 @@ def recap(tracker: Tracker, *, as_of: date | None = None, findings: list[Finding
         issues=_issues(tracker),
         findings=dict(sorted(Counter(f.code for f in findings).items())),
         tasks=_task_rows(tasks, phase_labels),
+        conflicts=[{"file": PurePath(f.params.get("file", "")).name, "sheet": f.sheet, "cell": f.cell, "value": f.value,
+                    "message": f.message(locale)} for f in merge_findings if f.code == "merge-conflict"],
+        baseline=_baseline(tracker, phase_labels),
     )
 
 
@@ -384,6 +403,41 @@ def _issues(tracker: Tracker) -> dict[str, Any]:
     return {"total": len(records), "open": len(records) - statuses.get("resolved", 0),
             "resolved": statuses.get("resolved", 0), "by_status": dict(sorted(statuses.items())),
             "avg_days_to_resolve": _average(durations), "items": items}
+
+
+def _baseline(tracker: Tracker, phase_labels: dict[str, str]) -> dict[str, Any]:
+    """Plan slippage: tasks whose planned dates moved from the baseline (the first plan's), and by how many days.
+
+    ``days_moved`` adds up the end dates' moves (later is positive); a task without a baseline (added
+    after the first plan) is not counted.
+    """
+    moved: list[dict[str, Any]] = []
+    by_phase: dict[str, dict[str, Any]] = {}
+    with_baseline = 0
+    for record in tracker.records("tasks"):
+        v = record.values
+        start, end = v.get("baseline_start"), v.get("baseline_end")
+        if not isinstance(start, date) and not isinstance(end, date):
+            continue
+        with_baseline += 1
+        start_days = _days(start, v.get("planned_start"))
+        end_days = _days(end, v.get("planned_end"))
+        phase = v.get("phase", "")
+        group = by_phase.setdefault(phase, {"phase": phase, "label": phase_labels.get(phase, phase), "tasks": 0,
+                                            "replanned": 0, "days_moved": 0})
+        group["tasks"] += 1
+        if start_days or end_days:
+            group["replanned"] += 1
+            group["days_moved"] += end_days
+            moved.append({"id": v.get("task_id", ""), "name": v.get("name", ""), "phase": phase,
+                          "baseline_start": start, "baseline_end": end, "planned_start": v.get("planned_start"),
+                          "planned_end": v.get("planned_end"), "start_days": start_days, "end_days": end_days})
+    return {"tasks": with_baseline, "replanned": len(moved), "days_moved": sum(m["end_days"] for m in moved),
+            "by_phase": list(by_phase.values()), "moved": moved}
+
+
+def _days(baseline: Any, planned: Any) -> int:
+    return (planned - baseline).days if isinstance(baseline, date) and isinstance(planned, date) else 0
 
 
 def _task_rows(tasks: pd.DataFrame, phase_labels: dict[str, str]) -> list[dict[str, Any]]:

@@ -7,26 +7,26 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import TrackerError
 from .fileio import atomic_output, gc_paused
 from .reader import Tracker, read_tracker
 from .recap import Recap, recap
-from .validate import validate
+
+if TYPE_CHECKING:
+    from .merge import Merged
 
 
-def read_one(paths: list[str | os.PathLike[str]]) -> Tracker:
-    """One tracker from one file, or from several copies of one campaign merged."""
+def read_one(paths: list[str | os.PathLike[str]]) -> Tracker | Merged:
+    """One tracker from one file, or the merge of several copies of one campaign (in memory, with its conflicts)."""
     if len(paths) == 1:
         return read_tracker(paths[0])
-    from .merge import merge_trackers, write_merged
+    from .merge import merge_trackers
 
-    merged = merge_trackers(list(paths))
-    with tempfile.TemporaryDirectory() as folder:
-        return read_tracker(write_merged(merged, Path(folder) / "merged.xlsx"))
+    return merge_trackers(list(paths))
 
 
 def _refuse_nothing_to_recap(tracker: Tracker) -> None:
@@ -41,12 +41,15 @@ def _refuse_nothing_to_recap(tracker: Tracker) -> None:
 def run_recap(paths: list[str | os.PathLike[str]], *, xlsx: str | os.PathLike[str] | None = None,
               html: str | os.PathLike[str] | None = None, json_path: str | os.PathLike[str] | None = None,
               as_of: date | None = None) -> tuple[list[Path], Recap]:
-    """Compute the recap of ``paths`` and write each output asked for; return what was written and the figures."""
+    """Compute the recap of ``paths`` and write each output asked for; return what was written and the figures.
+
+    Several copies are merged first; the merge's conflicts count among the recap's findings.
+    """
     inputs = tuple(paths)
     with gc_paused():
-        tracker = read_one(list(paths))
-        _refuse_nothing_to_recap(tracker)
-        figures = recap(tracker, as_of=as_of, findings=validate(tracker, as_of=as_of))
+        source = read_one(list(paths))
+        _refuse_nothing_to_recap(source if isinstance(source, Tracker) else source.tracker())
+        figures = recap(source, as_of=as_of)
     written: list[Path] = []
     if xlsx:
         from .report_xlsx import write_recap_xlsx

@@ -391,6 +391,11 @@ class _RecapBook:
             self.chart(ws, chart, x_scale=1.4)
         pushed = [[p["id"], p["name"], p["days"], ", ".join(p["dependents"])] for p in self.f.pushed]
         self.table(ws, None, [self.t(k) for k in ("id", "name", "days", "dependents")], pushed, formats={2: DAYS})
+        if self.f.baseline.get("replanned"):  # plan slippage: the re-planned tasks against the first plan's dates
+            moved = [[m["id"], m["name"], m["baseline_end"], m["planned_end"], m["end_days"]]
+                     for m in self.f.baseline["moved"]]
+            self.table(ws, None, [self.t(k) for k in ("id", "name", "baseline_end", "planned_end", "days")], moved,
+                       formats={2: DATE, 3: DATE, 4: DAYS}, title=self.t("replanned"))
 
     def milestones(self) -> None:
         ws = self.sheet("milestones")
@@ -508,4 +513,8 @@ class _RecapBook:
         self.layout(ws).row = 3
         rows = [[code, count] for code, count in self.f.findings.items()] or [[self.t("no_findings"), 0]]
         self.table(ws, None, [self.t("code"), self.t("count")], rows, [28, 10], {1: DAYS})
+        if self.f.conflicts:  # several copies merged: where they disagree, cell by cell
+            self.table(ws, None, [self.t("file"), self.t("sheet"), self.t("cell"), self.t("message")],
+                       [[c["file"], c["sheet"], c["cell"], c["message"]] for c in self.f.conflicts],
+                       [28, 16, 8, 90], title=self.t("conflicts"))
 

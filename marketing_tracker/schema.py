@@ -242,6 +242,7 @@ class Column:
     num_format: str | None = None  # for computed columns; input kinds have their own
     minimum: float | None = None  # None: the kind's
     maximum: float | None = None
+    locked: bool = False  # written by the generator and protected (the baseline dates), read like an input
 
     @property
     def computed(self) -> bool:
@@ -328,6 +329,12 @@ TASKS = Sheet(
                        'IF(OR({status}={status:delayed},AND(N({planned_end})>0,{asof}>N({planned_end}))),{health:late},'
                        'IF(OR({status}={status:blocked},N({progress})<N({expected_progress})-' + str(AT_RISK_GAP) + '),'
                        '{health:at_risk},{health:on_track})))),"")'),
+        # The first plan's dates, written when the tracker is first generated and carried by ``update``,
+        # so a re-planned date shows as slippage against what was first promised (REPLANNED_RULE).
+        Column("baseline_start", Text("基线开始时间", "Baseline start"), "date", 12, locked=True,
+               aliases=("基线开始", "Baseline start date")),
+        Column("baseline_end", Text("基线结束时间", "Baseline end"), "date", 12, locked=True,
+               aliases=("基线结束", "Baseline end date")),
     ),
     Text("每位负责人只更新自己负责的任务行；灰色表头与公式列不可编辑。右侧为甘特图。",
          "Each owner updates only their own rows; grey headers and formula columns are locked. The Gantt chart is on the right."),
@@ -431,6 +438,12 @@ RACI_SHEET = Sheet(
     id_column="task_id",
     freeze_columns=2,
 )
+#: Conditional format on a task's planned dates: re-planned, unlike its baseline (a rule costs nothing per row).
+REPLANNED_RULE = 'AND(ISNUMBER({baseline_end}),OR({planned_start}<>{baseline_start},{planned_end}<>{baseline_end}))'
+REPLANNED_FILL = "#F8CBAD"
+REPLANNED_LEGEND = Text("计划日期与基线不同：已重新计划（见「基线开始/结束时间」）",
+                        "Planned dates unlike the baseline: re-planned (see Baseline start / end)")
+
 #: Conditional format on a RACI row's task ID: true when the row lacks exactly one R and one A.
 #: A rule over the whole range costs nothing per row, unlike a formula column.
 RACI_RULE = ('AND({task_id}<>"",OR(COUNTIF({people},{raci:R})+COUNTIF({people},{raci:RA})<>1,'

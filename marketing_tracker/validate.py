@@ -72,6 +72,17 @@ class Context:
             return MemberLabel("phase", member.key)
         return label or key
 
+    @property
+    def elsewhere(self) -> set[str]:
+        """Task IDs held by the other copies of a split tracker (its identity sheet lists them): known, not here."""
+        if not hasattr(self, "_elsewhere"):
+            from .issued import decode
+
+            issued = decode(self.tracker.meta)
+            rows = issued.rows.get("elsewhere", []) if issued else []
+            self._elsewhere = {str(r["task_id"]) for r in rows if r.get("task_id")}
+        return self._elsewhere
+
     def at(self, table: Table, record: Record, key: str, code: str, *, detail: str = "", **params: Any) -> Finding:
         """A finding at a column's cell on a record's row; ``detail`` is a detail code of ``words.DETAILS``."""
         cell = table.cell(key, record.row) if key in table.columns else ""
@@ -237,7 +248,7 @@ def _references(ctx: Context) -> Iterator[Finding]:
     if ctx.tasks is not None:
         for record in ctx.tasks.records:
             for dep in record.values.get("depends_on", []):
-                if dep not in ctx.task_ids:
+                if dep not in ctx.task_ids and dep not in ctx.elsewhere:
                     yield ctx.at(ctx.tasks, record, "depends_on", "unknown-reference", value=dep,
                                  detail="no-such-dependency")
     for key in ("issues", "raci"):
@@ -246,7 +257,7 @@ def _references(ctx: Context) -> Iterator[Finding]:
             continue
         for record in table.records:
             task_id = record.values.get("task_id")
-            if task_id and task_id not in ctx.task_ids:
+            if task_id and task_id not in ctx.task_ids and task_id not in ctx.elsewhere:
                 yield ctx.at(table, record, "task_id", "unknown-reference", value=task_id, detail="no-such-task")
     log, kpis = ctx.tracker.tables.get("kpi_log"), ctx.tracker.tables.get("kpis")
     if log is not None and kpis is not None:

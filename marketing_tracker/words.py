@@ -107,6 +107,12 @@ RECAP_TEXT: dict[str, Text] = {
                           "Late and open tasks come first here; every task is in the recap workbook and the JSON."),
     "generated": Text("由 marketing_tracker 生成", "Made by marketing_tracker"),
     "largest_variances": Text("差异最大的任务", "Tasks with the largest variances"),
+    "conflicts": Text("合并冲突（各副本填写不一致的单元格）", "Merge conflicts (cells the copies filled differently)"),
+    "file": Text("文件", "File"), "sheet": Text("工作表", "Sheet"), "cell": Text("单元格", "Cell"),
+    "message": Text("说明", "What"), "replanned": Text("计划变更（对比基线）", "Re-planned against the baseline"),
+    "replanned_note": Text("重新计划的任务 / 有基线的任务，结束日期共推迟：",
+                           "Tasks re-planned / with a baseline, end dates moved by:"),
+    "baseline_end": Text("基线结束", "Baseline end"),
 }
 
 #: The footer of every printed page (the codes are the spreadsheet's: page number, number of pages).

@@ -27,7 +27,8 @@ from xlsxwriter.worksheet import Worksheet
 from . import __version__, xlsxwriter_calls
 from .errors import TrackerError
 from .fileio import atomic_output, gc_paused
-from .plan import Plan
+from .issued import CAMPAIGN_ID_KEY, COPY_KEY, WHOLE, campaign_id, extra_header, is_extra, meta_rows
+from .plan import Plan, Task
 from .printing import FIT_SHARE, Page, column_points, fit_scale, printable_points, set_up
 from .schema import (
     COMPUTED_FILL,
@@ -65,6 +66,9 @@ from .schema import (
     RACI_RULE,
     RACI_RULE_LEGEND,
     RACI_SHEET,
+    REPLANNED_FILL,
+    REPLANNED_LEGEND,
+    REPLANNED_RULE,
     SCHEMA_VERSION,
     SHEET_ORDER,
     STATUSES,
@@ -100,6 +104,7 @@ def write_tracker(
     password: str | None = None,
     spare_rows: int | None = None,
     records: dict[str, list[dict[str, Any]]] | None = None,
+    identity: dict[str, str] | None = None,
 ) -> Path:
     """Write the blank tracker workbook for ``plan`` to ``path`` and return the path.
 
@@ -114,7 +119,11 @@ def write_tracker(
             (at least 200 by default, at most :data:`~marketing_tracker.schema.MAX_SPARE_ROWS`).
         records: filled rows to write instead of the plan's, by sheet key (``"tasks"``,
             ``"kpi_log"``, ...), each a dict of column key -> value (enumeration keys or
-            labels, dates, numbers; text is kept as typed). Used to merge filled copies.
+            labels, dates, numbers; text is kept as typed; ``extra:<header>`` is a column a team
+            inserted, written after the template's). Used to merge, split and re-plan copies.
+        identity: the copy's identity on the hidden meta sheet: ``copy`` (``all``, or the group
+            of a split copy, e.g. ``department:市场部``) and ``campaign_id`` (carried from the
+            tracker the copy comes from; a new campaign's is made from its name and start).
 
     Example::
 
@@ -124,7 +133,7 @@ def write_tracker(
     if spare_rows is not None and spare_rows > MAX_SPARE_ROWS:
         raise TrackerError(f"at most {MAX_SPARE_ROWS:,} spare rows, not {spare_rows:,}")
     with gc_paused(), atomic_output(path) as staged:
-        _TrackerWriter(plan, locale or plan.campaign.locale, password, spare_rows, records).write(staged)
+        _TrackerWriter(plan, locale or plan.campaign.locale, password, spare_rows, records, identity).write(staged)
     return Path(path)
 
 
@@ -190,6 +199,16 @@ class _Sheet(Worksheet):  # type: ignore[misc]
             self._verbatim = False
 
 
+def raci_roles(task: Task) -> dict[str, str]:
+    """A planned task's RACI letters by person (R the owner, A the accountable, R/A when one person is both)."""
+    roles = {name: "C" for name in task.consulted} | {name: "I" for name in task.informed}
+    if task.owner:
+        roles[task.owner] = "R"
+    if task.accountable:
+        roles[task.accountable] = "RA" if roles.get(task.accountable) == "R" else "A"
+    return roles
+
+
 def _quote(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
@@ -200,9 +219,12 @@ def _literal(text: str) -> str:
 
 class _TrackerWriter:
     def __init__(self, plan: Plan, locale: Locale, password: str | None, spare_rows: int | None,
-                 records: dict[str, list[dict[str, Any]]] | None = None) -> None:
+                 records: dict[str, list[dict[str, Any]]] | None = None,
+                 identity: dict[str, str] | None = None) -> None:
         self.plan = plan
         self.records = records or {}
+        self.identity = identity or {}
+        self.issued: dict[str, list[dict[str, Any]]] = {}  # what each table was written with, for the meta sheet
         self.locale = locale
         self.password = password or ""
         self.spare_rows = spare_rows
@@ -267,7 +289,7 @@ class _TrackerWriter:
                 else max(self.spare_rows, 1)
             if sheet.key == "raci":
                 spare = self.tables["tasks"].last_row - self.tables["tasks"].first_row + 1 - counts["raci"]
-            columns = list(sheet.columns) + (people_columns if sheet is RACI_SHEET else [])
+            columns = list(sheet.columns) + (people_columns if sheet is RACI_SHEET else []) + self._extra_columns(sheet)
             last = FIRST_DATA_ROW + counts[sheet.key] + spare - 1
             self.tables[sheet.key] = _Table(sheet, columns, FIRST_DATA_ROW, last, sheet_title(sheet.key, self.locale))
         tasks, log, ms = self.tables["tasks"], self.tables["kpi_log"], self.tables["milestones"]
@@ -275,6 +297,11 @@ class _TrackerWriter:
                                  ("mt_log_date", log, "date"), ("mt_log_kpi", log, "kpi"),
                                  ("mt_log_value", log, "value"), ("mt_ms_due", ms, "due")):
             self.book.define_name(name, "=" + table.area(key))
+
+    def _extra_columns(self, sheet: Sheet) -> list[Column]:
+        """Columns a team inserted (``extra:<header>`` keys of the records), kept after the template's."""
+        keys = dict.fromkeys(k for record in self.records.get(sheet.key, []) for k in record if is_extra(k))
+        return [Column(key, Text(extra_header(key), extra_header(key)), "text", 12) for key in keys]
 
     # ------------------------------------------------------------------ generic table
 
@@ -287,7 +314,7 @@ class _TrackerWriter:
         ws.write_string(NOTE_ROW, 0, self.t(sheet.help), self.fmt(italic=True, font_color="#595959"))
         ws.set_row(HEADER_ROW, 32)
         for index, column in enumerate(table.columns):
-            fill = COMPUTED_FILL if column.computed else HEADER_FILL
+            fill = COMPUTED_FILL if column.computed or column.locked else HEADER_FILL
             ws.write_string(HEADER_ROW, index, column.label.get(locale),
                             self.fmt(bold=True, bg_color=fill, border=1, text_wrap=True, valign="vcenter", align="center"))
             ws.set_column(index, index, column.width, self._cell_format(column))
@@ -303,8 +330,9 @@ class _TrackerWriter:
             if column.formula:
                 ws.write_formula_column(table.first_row, table.last_row, index, self._compile(column.formula, table),
                                         self._cell_format(column))
-            else:
+            elif not column.locked and not is_extra(column.key):
                 self._validate(ws, table, index, column)
+        self._record_issued(table, records)
         last_col = len(table.columns) - 1
         ws.autofilter(HEADER_ROW, 0, table.last_row, last_col)
         ws.freeze_panes(FIRST_DATA_ROW, sheet.freeze_columns)
@@ -313,7 +341,13 @@ class _TrackerWriter:
         if sheet.key != "tasks":  # the tasks sheet prints with its Gantt strip (_gantt)
             set_up(ws, self._page(table, last_col))
 
+    def _record_issued(self, table: _Table, records: list[dict[str, Any]]) -> None:
+        """Keep the rows as written for the meta sheet's issued record (made canonical when read back)."""
+        self.issued[table.sheet.key] = records
+
     def _cell_format(self, column: Column) -> Any:
+        if column.locked:
+            return self.fmt(locked=True, bg_color=COMPUTED_FILL, num_format=NUMBER_FORMATS.get(column.kind, "General"))
         if column.computed:
             return self.fmt(locked=True, bg_color=COMPUTED_FILL, num_format=column.num_format or "General")
         return self.fmt(locked=False, num_format=NUMBER_FORMATS.get(column.kind, "@"), valign="top")
@@ -327,6 +361,15 @@ class _TrackerWriter:
         """
         writers = xlsxwriter_calls.cell_writers(ws)
         write_string, write_number, write_datetime = writers.string, writers.number, writers.datetime
+        if is_extra(column.key):
+            def write_as_it_was(row: int, col: int, value: Any, fmt: Any) -> Any:
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    return write_number(row, col, value, fmt)
+                if isinstance(value, date):
+                    stamp = value if isinstance(value, datetime) else datetime.combine(value, time())
+                    return write_datetime(row, col, stamp, self.fmt(locked=False, num_format=NUMBER_FORMATS["date"]))
+                return write_string(row, col, str(value), fmt)
+            return write_as_it_was
         if column.kind == "date":
             def write_date(row: int, col: int, value: Any, fmt: Any) -> Any:
                 if isinstance(value, date):
@@ -444,10 +487,11 @@ class _TrackerWriter:
                 "planned_start": t.start, "planned_end": t.end, "progress": 0,
                 "status": STATUSES.label("not_started", self.locale),
                 "depends_on": ",".join(t.depends_on), "budget_planned": t.budget,
+                "baseline_start": t.start, "baseline_end": t.end,
             })
         self._table(ws, table, records)
         first, last = table.first_row, table.last_row
-        last_input = max(i for i, c in enumerate(table.columns) if not c.computed)
+        last_input = max(i for i, c in enumerate(table.columns) if not c.computed and not c.locked and not is_extra(c.key))
         self._colour_rules(ws, table, "status", STATUSES)
         self._colour_rules(ws, table, "health", HEALTH)
         progress = table.col("progress")
@@ -457,6 +501,9 @@ class _TrackerWriter:
         delay = table.col("delay_days")
         ws.conditional_format(first, delay, last, delay, {
             "type": "cell", "criteria": ">", "value": 0, "format": self.fmt(bold=True, font_color="#C00000")})
+        replanned = self._compile(REPLANNED_RULE, table, absolute=True).format(r=first + 1)
+        ws.conditional_format(first, table.col("planned_start"), last, table.col("planned_end"), {
+            "type": "formula", "criteria": replanned, "format": self.fmt(bg_color=REPLANNED_FILL)})
         overdue = self._compile('AND(ISNUMBER({planned_end}),{planned_end}<{asof},{status}<>{status:done},N({progress})<100)',
                                 table, absolute=True).format(r=first + 1)
         ws.conditional_format(first, 0, last, last_input, {
@@ -571,12 +618,7 @@ class _TrackerWriter:
         records = []
         for t in self.plan.tasks:
             record: dict[str, Any] = {"task_id": t.id}
-            roles = {name: "C" for name in t.consulted} | {name: "I" for name in t.informed}
-            if t.owner:
-                roles[t.owner] = "R"
-            if t.accountable:
-                roles[t.accountable] = "RA" if roles.get(t.accountable) == "R" else "A"
-            for name, role in roles.items():
+            for name, role in raci_roles(t).items():
                 record[f"person:{name}"] = RACI.label(role, self.locale)
             records.append(record)
         self._table(ws, table, records)
@@ -726,6 +768,7 @@ class _TrackerWriter:
                 legend.append((member.colour or "#FFFFFF", member.font or "#000000", member.label.get(self.locale),
                                f"{self.t(enum.title)}: {member.label.get(self.locale)}"))
         legend.append((OVERDUE_FILL, "#000000", self.t(TASKS.title), self.t(OVERDUE_LEGEND)))
+        legend.append((REPLANNED_FILL, "#000000", self.t(TASKS.title), self.t(REPLANNED_LEGEND)))
         for _key, colour, meaning in GANTT_LEGEND:
             legend.append((colour, "#000000", "", f"{self.t(GANTT_TITLE)}: {self.t(meaning)}"))
         legend.append(("#FFFFFF", "#C00000", MILESTONE_FLAG, self.t(MILESTONE_FLAG_LEGEND)))
@@ -754,6 +797,10 @@ class _TrackerWriter:
             ("template", TEMPLATE_NAME), ("schema_version", SCHEMA_VERSION), ("generator", __version__),
             ("locale", self.locale), ("campaign", c.name), ("start", c.start.isoformat()), ("end", c.end.isoformat()),
             ("planned_tasks", len(self.plan.tasks)), ("task_rows", tasks.last_row - tasks.first_row + 1),
+            (CAMPAIGN_ID_KEY, self.identity.get(CAMPAIGN_ID_KEY) or campaign_id(c.name, c.start)),
+            (COPY_KEY, self.identity.get(COPY_KEY) or WHOLE),
+            *meta_rows({**self.issued, **{k: v for k, v in self.records.items() if k not in self.tables}},
+                       {p.label(self.locale): p.key for p in self.plan.phases}),
         ]
         for row, (key, value) in enumerate(rows):
             ws.write_string(row, 0, key)

@@ -61,7 +61,8 @@ def test_every_doc_page_the_readme_links_exists() -> None:
 SOURCE = {
     "sheet-missing": "reading", "header-missing": "reading", "bad-date": "reading", "bad-number": "reading",
     "bad-choice": "reading", "normalized": "reading", "extra-column": "reading", "foreign-workbook": "reading",
-    "merge-conflict": "merging", "macros-ignored": "reading", "cell-error": "reading", "formula-error": "reading",
+    "merge-conflict": "merging", "merge-deleted": "merging", "merge-kept": "merging",
+    "macros-ignored": "reading", "cell-error": "reading", "formula-error": "reading",
 }
 
 

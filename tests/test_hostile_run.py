@@ -334,7 +334,7 @@ def test_control_characters_in_a_merge_conflict_are_shown_escaped(files: Path, w
               outputs=("merged.xlsx",))
     assert ran.code == 1
     lines = ran.stdout.splitlines()
-    assert len(lines) == 3 and all(line.startswith("  merge-conflict: ") for line in lines[1:])
+    assert len(lines) == 5 and all(line.startswith("  merge-conflict: ") for line in lines[1:])
     assert all(ESCAPED in line for line in lines[1:])
     assert not any(ord(c) < 32 and c != "\n" for c in ran.stdout)
 

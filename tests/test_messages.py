@@ -100,6 +100,8 @@ CASES: list[tuple[str, str, str, Any, dict[str, Any]]] = [
     ("extra-column", "", "", "优先级", {}),
     ("merge-conflict", "", "status", "已完成", {"value": MemberLabel("status", "done"), "other_value": MemberLabel(
         "status", "in_progress"), "kept_in": "a.xlsx!执行任务跟踪表!K4", "other": "b.xlsx!执行任务跟踪表!K4"}),
+    ("merge-deleted", "", "task_id", "E002", {"copy": "design.xlsx"}),
+    ("merge-kept", "", "task_id", "E002", {"copy": "design.xlsx", "other": "media.xlsx"}),
     ("macros-ignored", "", "", None, {}),
     ("foreign-workbook", "not-ours", "", None, {}),
     ("foreign-workbook", "other-template", "", None, {"template": "别的模板"}),

@@ -65,11 +65,11 @@ def test_the_tasks_sheet_prints_its_table_then_the_gantt_strip_in_whole_weeks(tm
     table_columns = len(TASKS.columns)
     gap = table_columns  # the narrow column between the table and the strip starts the strip's page
     assert tasks.col_breaks.brk[0].id == gap
-    # 110 days, one column each: at the table's scale a page holds twelve whole weeks of the strip.
-    assert [b.id - gap - 1 for b in tasks.col_breaks.brk[1:]] == [84]
+    # 110 days, one column each: at the table's scale a page holds thirteen whole weeks of the strip.
+    assert [b.id - gap - 1 for b in tasks.col_breaks.brk[1:]] == [91]
     assert tasks.print_title_rows == "$1:$3"  # months, milestone flags and days repeat on every page
     assert tasks.print_title_cols == "$A:$B"  # and the task ID and name
-    assert tasks.page_setup.scale == 44  # the table on one page width (see docs/tracker.md)
+    assert tasks.page_setup.scale == 41  # the table on one page width (see docs/tracker.md)
 
 
 def test_every_page_says_its_campaign_its_sheet_and_page_x_of_y(tmp_path: Path) -> None:

@@ -98,7 +98,7 @@ def test_the_json_figures_have_the_documented_keys(tmp_path: Path) -> None:
     data = json.loads(out.read_text(encoding="utf-8"))
     # the keys of the table in docs/recap.md, no more and no fewer
     assert set(data) == {"campaign", "overall", "phases", "owners", "departments", "delays", "delay_causes", "pushed",
-                         "milestones", "kpis", "budget", "issues", "findings", "tasks"}
+                         "milestones", "kpis", "budget", "issues", "findings", "tasks", "conflicts", "baseline"}
     assert set(data["overall"]) == {"tasks", "done", "in_progress", "not_started", "delayed", "blocked",
                                     "completion_rate", "on_time_rate", "late_tasks", "avg_delay_days", "max_delay_days",
                                     "expected_progress", "actual_progress", "health"}

@@ -76,7 +76,7 @@ def test_a_correct_tracker_has_no_findings(tmp_path: Path) -> None:
 def test_every_code_has_a_rule_or_comes_from_the_reader() -> None:
     from_reader = {"sheet-missing", "header-missing", "bad-date", "bad-number", "bad-choice", "normalized",
                    "extra-column", "foreign-workbook", "macros-ignored", "cell-error", "formula-error"}
-    from_merge = {"merge-conflict"}
+    from_merge = {"merge-conflict", "merge-deleted", "merge-kept"}
     assert set(CODES) == set(RULES) | from_reader | from_merge
 
 

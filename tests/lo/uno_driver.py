@@ -8,7 +8,7 @@ The job (JSON on stdin) names a workbook and what to do with it, in this order:
 ``unprotect`` sheets, ``type`` cells (``setFormula``: Calc's own type detection, as if
 typed), ``keys`` cells (as typed into Calc's input line: see :func:`enter`), ``text`` cells
 (``setString``: stored as typed), ``merge`` ranges,
-``insert_columns`` (with a header), ``insert_rows``, ``rename`` sheets, ``recalc``,
+``insert_columns`` (with a header), ``insert_rows``, ``delete_rows``, ``rename`` sheets, ``recalc``,
 ``read`` cells and ``validation`` rules, ``only_sheet`` / ``hide_columns`` /
 ``print_area`` for a picture, then ``save`` to other formats (with a ``password``: encrypted). Each
 LibreOffice gets its own profile so
@@ -121,6 +121,8 @@ def run(job):
             sheet.getCellByPosition(edit["index"], edit["header_row"] - 1).setString(edit["header"])
         for edit in job.get("insert_rows", []):
             doc.Sheets.getByName(edit["sheet"]).Rows.insertByIndex(edit["before"] - 1, edit["count"])
+        for edit in job.get("delete_rows", []):
+            doc.Sheets.getByName(edit["sheet"]).Rows.removeByIndex(edit["row"] - 1, edit.get("count", 1))
         for edit in job.get("rename", []):
             doc.Sheets.getByName(edit["from"]).setName(edit["to"])
         if job.get("recalc"):
