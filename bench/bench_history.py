@@ -38,7 +38,7 @@ from marketing_tracker import plan_from_dict, write_tracker  # noqa: E402
 def make_history(copy: Path, url: str, weeks: int, keep_last: int | None = None) -> None:
     """``weeks`` snapshots of ``copy``, one a week up to AS_OF, each a little further on (``keep_last``: only the last ones)."""
     from marketing_tracker.history import History
-    from marketing_tracker.reader import read_tracker
+    from marketing_tracker.reading.reader import read_tracker
 
     rng = random.Random(5)
     tracker = read_tracker(copy)

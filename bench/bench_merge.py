@@ -57,8 +57,8 @@ def make(folder: Path, tasks: int, copies: int) -> None:
 
     from marketing_tracker import plan_from_dict, write_tracker
     from marketing_tracker import writer as writer_module
-    from marketing_tracker.issued import decode
-    from marketing_tracker.reader import read_tracker
+    from marketing_tracker.core.issued import decode
+    from marketing_tracker.reading.reader import read_tracker
 
     data = make_plan(tasks)
     plan = plan_from_dict(data)

@@ -17,36 +17,41 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from marketing_tracker import _compat
+
 __version__ = "0.1.0"
 
+_compat.install()  # the module paths of 0.1 (marketing_tracker.schema, ...) still import, with a warning
+
 _EXPORTS = {
-    "TrackerError": "errors", "PlanError": "errors", "OutputError": "errors", "Problem": "errors",
-    "CODES": "findings", "Finding": "findings",
-    "Campaign": "plan", "Kpi": "plan", "Milestone": "plan", "Person": "plan", "Phase": "plan", "Plan": "plan",
-    "Task": "plan", "load_plan": "plan", "plan_from_dict": "plan",
-    "Tracker": "reader", "UnreadableFile": "safety", "read_tracker": "reader", "CellError": "sheetscan",
-    "validate": "validate",
-    "read_trackers": "frames", "with_labels": "frames",
-    "write_tracker": "writer",
+    "TrackerError": "core.errors", "PlanError": "core.errors", "OutputError": "core.errors", "Problem": "core.errors",
+    "CODES": "core.findings", "Finding": "core.findings",
+    "Campaign": "core.plan", "Kpi": "core.plan", "Milestone": "core.plan", "Person": "core.plan", "Phase": "core.plan",
+    "Plan": "core.plan", "Task": "core.plan", "load_plan": "core.plan", "plan_from_dict": "core.plan",
+    "Tracker": "reading.reader", "read_tracker": "reading.reader", "UnreadableFile": "reading.container",
+    "CellError": "reading.scan",
+    "validate": "checks.validate",
+    "read_trackers": "reading.frames", "with_labels": "reading.frames",
+    "write_tracker": "workbook.writer",
 }
 
 if TYPE_CHECKING:
-    from .errors import OutputError, PlanError, Problem, TrackerError
-    from .findings import CODES, Finding
-    from .frames import read_trackers, with_labels
-    from .plan import Campaign, Kpi, Milestone, Person, Phase, Plan, Task, load_plan, plan_from_dict
-    from .reader import Tracker, read_tracker
-    from .safety import UnreadableFile
-    from .sheetscan import CellError
-    from .validate import validate
-    from .writer import write_tracker
+    from marketing_tracker.checks.validate import validate
+    from marketing_tracker.core.errors import OutputError, PlanError, Problem, TrackerError
+    from marketing_tracker.core.findings import CODES, Finding
+    from marketing_tracker.core.plan import Campaign, Kpi, Milestone, Person, Phase, Plan, Task, load_plan, plan_from_dict
+    from marketing_tracker.reading.container import UnreadableFile
+    from marketing_tracker.reading.frames import read_trackers, with_labels
+    from marketing_tracker.reading.reader import Tracker, read_tracker
+    from marketing_tracker.reading.scan import CellError
+    from marketing_tracker.workbook.writer import write_tracker
 
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'marketing_tracker' has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
+    value = getattr(import_module(f"marketing_tracker.{module}"), name)
     globals()[name] = value
     return value
 

@@ -1,5 +1,5 @@
 """``python -m marketing_tracker`` is the ``marketing-tracker`` command."""
 
-from .cli import run
+from marketing_tracker.cli import run
 
 run()

@@ -17,8 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import __version__
-from .errors import PlanError, TrackerError, first_line, visible
+from marketing_tracker import __version__
+from marketing_tracker.core.errors import PlanError, TrackerError, first_line, visible
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 PROG = "marketing-tracker"
@@ -148,8 +148,8 @@ def _history_parsers(commands: Any) -> None:
 
 
 def _snapshot(args: argparse.Namespace) -> int:
-    from .history import History
-    from .history.snapshot import snapshot_files
+    from marketing_tracker.history import History
+    from marketing_tracker.history.snapshot import snapshot_files
 
     with History(args.db) as history:
         results = snapshot_files(history, args.files)
@@ -165,13 +165,13 @@ def _snapshot(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from .history import History
-    from .history.status import render_json, render_text, status_report
+    from marketing_tracker.history import History
+    from marketing_tracker.history.status import render_json, render_text, status_report
 
     with History(args.db, create=False) as history:
         report = status_report(history, campaign=args.campaign, since=args.since)
     if args.html or args.output:  # the page and workbook writers load only when asked for
-        from .history.pages import status_html, write_html, write_status_xlsx
+        from marketing_tracker.history.pages import status_html, write_html, write_status_xlsx
 
         if args.html:
             write_html(status_html(report), args.html)
@@ -183,8 +183,8 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _remind(args: argparse.Namespace) -> int:
-    from .history.remind import reminders, render_json, render_text
-    from .reader import read_tracker
+    from marketing_tracker.history.remind import reminders, render_json, render_text
+    from marketing_tracker.reading.reader import read_tracker
 
     chase = reminders(read_tracker(args.file), within=args.within, as_of=args.as_of)
     print(render_json(chase) if args.format == "json" else render_text(chase, markdown=args.format == "markdown"),
@@ -193,9 +193,9 @@ def _remind(args: argparse.Namespace) -> int:
 
 
 def _archive(args: argparse.Namespace) -> int:
-    from .history import History
-    from .history.archive import archive, render_json, render_text
-    from .history.pages import archive_html, write_html
+    from marketing_tracker.history import History
+    from marketing_tracker.history.archive import archive, render_json, render_text
+    from marketing_tracker.history.pages import archive_html, write_html
 
     with History(args.db, create=False) as history:
         lessons = archive(history)
@@ -232,7 +232,7 @@ def _loop_commands(commands: Any) -> None:
 def _update(args: argparse.Namespace) -> int:
     import json
 
-    from .update import update_tracker
+    from marketing_tracker.loop.update import update_tracker
 
     if Path(args.output).suffix.lower() != ".xlsx":
         raise TrackerError(f"{args.output}: the tracker is an Excel workbook; give the file name an .xlsx ending")
@@ -253,7 +253,7 @@ def _update(args: argparse.Namespace) -> int:
 
 
 def _split(args: argparse.Namespace) -> int:
-    from .split import split_tracker
+    from marketing_tracker.loop.split import split_tracker
 
     copies = split_tracker(args.file, by=args.by, folder=args.output)
     print(f"split {args.file} by {args.by} into {len(copies)} trackers:")
@@ -286,7 +286,7 @@ def _positive(text: str) -> int:
 
 
 def _spare_rows(text: str) -> int:
-    from .schema import MAX_SPARE_ROWS
+    from marketing_tracker.core.schema import MAX_SPARE_ROWS
 
     value = _positive(text)
     if value > MAX_SPARE_ROWS:
@@ -296,14 +296,14 @@ def _spare_rows(text: str) -> int:
 
 def _refuse_clashes(outputs: Sequence[str | os.PathLike[str] | None], inputs: Sequence[str]) -> None:
     """Before any work: no output may be an input, and no two outputs one file (fileio.refuse_clashes)."""
-    from .fileio import refuse_clashes
+    from marketing_tracker.core.fileio import refuse_clashes
 
     refuse_clashes(outputs, inputs)
 
 
 def _new(args: argparse.Namespace) -> int:
-    from .plan import load_plan
-    from .writer import write_tracker
+    from marketing_tracker.core.plan import load_plan
+    from marketing_tracker.workbook.writer import write_tracker
 
     output = Path(args.output) if args.output else Path(Path(args.plan).stem + ".xlsx")
     if output.suffix.lower() != ".xlsx":
@@ -316,7 +316,8 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .report_text import CheckedFile, check_files, render_json, render_text, render_unreadable
+    from marketing_tracker.checks.run import CheckedFile, check_files
+    from marketing_tracker.reports.text import render_json, render_text, render_unreadable
 
     show_progress = args.format == "text" and len(args.files) > 1 and sys.stderr.isatty()
     results: list[CheckedFile] = check_files(args.files, as_of=args.as_of, lang=args.lang, progress=show_progress)
@@ -330,9 +331,9 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _annotate(args: argparse.Namespace) -> int:
-    from .annotate import annotate
-    from .findings import count_by_severity
-    from .report_text import check_file
+    from marketing_tracker.checks.run import check_file
+    from marketing_tracker.core.findings import count_by_severity
+    from marketing_tracker.workbook.annotate import annotate
 
     source = Path(args.file)
     output = Path(args.output) if args.output else source.with_name(f"{source.stem}.checked{source.suffix}")
@@ -347,7 +348,7 @@ def _annotate(args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace) -> int:
-    from .merge import merge_trackers, write_merged
+    from marketing_tracker.loop.merge import merge_trackers, write_merged
 
     _refuse_clashes([args.output], args.files)
     merged = merge_trackers(args.files)
@@ -361,7 +362,7 @@ def _merge(args: argparse.Namespace) -> int:
 
 
 def _recap(args: argparse.Namespace) -> int:
-    from .recap_run import run_recap
+    from marketing_tracker.reports.run import run_recap
 
     if not (args.output or args.html or args.json):
         raise TrackerError("say what to write: -o recap.xlsx, --html recap.html and/or --json figures.json")
@@ -385,7 +386,7 @@ def _recap(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from .demo import run_demo
+    from marketing_tracker.demo import run_demo
 
     files = run_demo(args.output)
     print(f"demo campaign written to {Path(args.output).resolve()}:")
@@ -400,7 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     The run gets a temporary folder of its own (fileio.private_scratch), removed however it
     ends; a signal (see :func:`run`) ends it with one line and 128 + the signal's number.
     """
-    from .fileio import private_scratch
+    from marketing_tracker.core.fileio import private_scratch
 
     handlers = {"new": _new, "validate": _validate, "annotate": _annotate, "merge": _merge, "recap": _recap,
                 "demo": _demo, "split": _split, "update": _update, **HISTORY_HANDLERS}

@@ -12,11 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .fileio import atomic_output
-from .plan import Plan, load_plan
-from .resources import render, sample_plan
-from .schema import LOCALES
-from .writer import write_tracker
+from marketing_tracker.core.fileio import atomic_output
+from marketing_tracker.core.plan import Plan, load_plan
+from marketing_tracker.core.resources import render, sample_plan
+from marketing_tracker.core.schema import LOCALES
+from marketing_tracker.workbook.writer import write_tracker
 
 #: The 618 sample as its paper template shows it at the end of the campaign (2024-06-30):
 #: M003 a day late for server debugging, P002 a day late for logistics, the data recap
@@ -86,9 +86,10 @@ def run_demo(folder: str | os.PathLike[str]) -> list[DemoFile]:
     plan -> blank trackers (zh-CN, en) -> a copy filled as the team left it -> checks ->
     an annotated copy -> the recap workbook, HTML page and figures.
     """
-    from .annotate import annotate
-    from .recap_run import run_recap
-    from .report_text import check_file, render_text
+    from marketing_tracker.checks.run import check_file
+    from marketing_tracker.reports.run import run_recap
+    from marketing_tracker.reports.text import render_text
+    from marketing_tracker.workbook.annotate import annotate
 
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)

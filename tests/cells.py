@@ -1,6 +1,6 @@
 """Cells found the way a person finds them: by the label in the header row, never by a fixed letter.
 
-A table sheet's header row holds each column's label from ``marketing_tracker/schema.py`` in
+A table sheet's header row holds each column's label from ``marketing_tracker/core/schema.py`` in
 the workbook's language (the RACI sheet's people columns hold the person's name, the Gantt
 strip's the day it stands for); the campaign-info sheet holds a field's label in column A
 and its value beside it. :func:`header` reads that row from the sheet itself, so a test says
@@ -26,7 +26,7 @@ import openpyxl
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from marketing_tracker.schema import HEADER_ROW, INFO_FIELDS, LOCALES, TABLE_SHEETS, Locale, Sheet, sheet_title
+from marketing_tracker.core.schema import HEADER_ROW, INFO_FIELDS, LOCALES, TABLE_SHEETS, Locale, Sheet, sheet_title
 
 PERSON = "person:"  # the RACI sheet's key for a person's column, as the writer names it
 

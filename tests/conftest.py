@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from marketing_tracker import Plan, load_plan
-from marketing_tracker.resources import sample_plan
+from marketing_tracker.core.resources import sample_plan
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"

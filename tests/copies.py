@@ -14,7 +14,7 @@ from typing import Any
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
-from marketing_tracker.schema import HEADER_ROW, TABLE_SHEETS, sheet_title
+from marketing_tracker.core.schema import HEADER_ROW, TABLE_SHEETS, sheet_title
 
 _SHEETS = {s.key: s for s in TABLE_SHEETS}
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from marketing_tracker.schema import HEADER_ROW, INFO_FIELDS, INFO_TITLE, TABLE_SHEETS
+from marketing_tracker.core.schema import HEADER_ROW, INFO_FIELDS, INFO_TITLE, TABLE_SHEETS
 
 from .conftest import run_cli
 

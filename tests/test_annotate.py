@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from marketing_tracker import read_tracker, validate
-from marketing_tracker.annotate import annotate
+from marketing_tracker.workbook.annotate import annotate
 
 from .cells import Header, header
 from .conftest import DATA, LibreOffice, run_cli

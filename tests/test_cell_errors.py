@@ -18,9 +18,9 @@ import openpyxl
 import pytest
 
 from marketing_tracker import CellError, load_plan, read_tracker, validate, write_tracker
-from marketing_tracker.findings import Finding
-from marketing_tracker.merge import merge_trackers
-from marketing_tracker.sheetscan import SheetScan, _scan_part
+from marketing_tracker.core.findings import Finding
+from marketing_tracker.loop.merge import merge_trackers
+from marketing_tracker.reading.scan import SheetScan, _scan_part
 
 from .cells import Header, headers
 from .conftest import DATA, PLAN_618, run_cli
@@ -126,7 +126,7 @@ def sheet_xml(cells: str) -> bytes:
 
 
 def scan(tmp_path: Path, xml: bytes, chunk: int, monkeypatch: pytest.MonkeyPatch) -> SheetScan:
-    import marketing_tracker.sheetscan as sheetscan
+    import marketing_tracker.reading.scan as sheetscan
 
     monkeypatch.setattr(sheetscan, "_CHUNK", chunk)
     path = tmp_path / "part.zip"

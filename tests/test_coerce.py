@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from marketing_tracker.coerce import ids, make_choice, make_date, number, percent, text
-from marketing_tracker.schema import PHASES, STATUSES
+from marketing_tracker.core.schema import PHASES, STATUSES
+from marketing_tracker.reading.coerce import ids, make_choice, make_date, number, percent, text
 
 as_date = make_date(2024)
 

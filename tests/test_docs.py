@@ -6,9 +6,9 @@ import os
 import re
 from pathlib import Path
 
-from marketing_tracker.findings import CODES, Code
-from marketing_tracker.schema import TABLE_SHEETS, Column
-from marketing_tracker.words import DETAILS
+from marketing_tracker.core.findings import CODES, Code
+from marketing_tracker.core.schema import TABLE_SHEETS, Column
+from marketing_tracker.core.words import DETAILS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 KIND_WORDS = {
@@ -67,7 +67,7 @@ SOURCE = {
 
 
 def code_page(code: Code) -> str:
-    found_by = SOURCE.get(code.code, "validation (`marketing_tracker/validate.py`)")
+    found_by = SOURCE.get(code.code, "validation (`marketing_tracker/checks/validate.py`)")
     return (f"# `{code.code}`\n\n"
             f"- severity: **{code.severity}**\n"
             f"- meaning: {code.meaning}\n"

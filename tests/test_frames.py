@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from marketing_tracker import Plan, read_tracker, read_trackers, with_labels, write_tracker
-from marketing_tracker.recap import recap
-from marketing_tracker.schema import PHASES, RACI, STATUSES
+from marketing_tracker.core.schema import PHASES, RACI, STATUSES
+from marketing_tracker.reports.recap import recap
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

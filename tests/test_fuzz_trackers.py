@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import MergedCell
 
 from marketing_tracker import CODES, load_plan, read_tracker, validate, write_tracker
-from marketing_tracker.safety import UnreadableFile
+from marketing_tracker.reading.container import UnreadableFile
 
 from .conftest import PLAN_618
 

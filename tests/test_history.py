@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
+from marketing_tracker.checks.validate import validate
 from marketing_tracker.history import History, HistoryError, models
 from marketing_tracker.history.models import SCHEMA_HEAD
 from marketing_tracker.history.remind import reminders
-from marketing_tracker.reader import read_tracker
-from marketing_tracker.validate import validate
+from marketing_tracker.reading.reader import read_tracker
 
 from .conftest import run_cli
 from .history_weeks import CAMPAIGN, PLAN, fill_openpyxl, make_tracker

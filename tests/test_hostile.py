@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from marketing_tracker import load_plan, read_tracker, validate, write_tracker
-from marketing_tracker.errors import OutputError
-from marketing_tracker.safety import UnreadableFile
+from marketing_tracker.core.errors import OutputError
+from marketing_tracker.reading.container import UnreadableFile
 
 from .conftest import DATA, PLAN_618, run_cli
 from .hostile import make_files
@@ -173,7 +173,7 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_annotated_copy(tmp_pat
     import openpyxl
 
     from marketing_tracker import Campaign, Person, Plan, Task
-    from marketing_tracker.annotate import annotate
+    from marketing_tracker.workbook.annotate import annotate
 
     plan = Plan(Campaign("Launch", __import__("datetime").date(2025, 3, 1), __import__("datetime").date(2025, 3, 31)),
                 people=[Person("Ann")], tasks=[Task("M001", "Brief", "prep", "Ann")])
@@ -275,8 +275,8 @@ def test_the_box_admits_exactly_the_cells_up_to_its_bound(column: int, row: int)
     """The one-pass pattern made from a <dimension> ends at its bound: one column or row further is looked at."""
     import re
 
-    from marketing_tracker.reader import xl_col_to_name
-    from marketing_tracker.sheetscan import _bound, _up_to
+    from marketing_tracker.reading.reader import xl_col_to_name
+    from marketing_tracker.reading.scan import _bound, _up_to
 
     letters, digits = xl_col_to_name(column - 1), str(row)
     columns, rows = re.compile(_up_to(letters, "A", "Z", "[A-Z]")), re.compile(_up_to(digits, "0", "9", r"\d"))
@@ -292,7 +292,7 @@ def test_the_box_admits_exactly_the_cells_up_to_its_bound(column: int, row: int)
     (b"XFD" + b"0" * 4_393 + b"1048576", (1_048_576, 16_384)), (b"A9", (9, 1)),
     (b"A0", (2**32, 1)), (b"7", (7, 2**32)), (b"A&1", None), (b"1A", None)])
 def test_an_address_is_read_as_the_parser_reads_it(address: bytes, place: tuple[int, int] | None) -> None:
-    from marketing_tracker.sheetscan import _parse_address
+    from marketing_tracker.reading.scan import _parse_address
 
     assert _parse_address(address) == place
 
@@ -300,7 +300,7 @@ def test_an_address_is_read_as_the_parser_reads_it(address: bytes, place: tuple[
 @pytest.mark.parametrize("source", ["_clean.xlsx", "libreoffice_filled.xlsx", "libreoffice_errors.xlsx"])
 def test_trackers_as_saved_are_vouched_for_and_parsed_in_process(hostile: Path, source: str) -> None:
     """No child process for the library's own trackers nor LibreOffice's: the scan reads them as the parser does."""
-    from marketing_tracker.sheetscan import start_scan
+    from marketing_tracker.reading.scan import start_scan
 
     path = hostile / source if source.startswith("_") else DATA / "filled" / source
     scanner = start_scan(path, "xlsx")
@@ -313,7 +313,7 @@ def test_trackers_as_saved_are_vouched_for_and_parsed_in_process(hostile: Path, 
 
 def test_an_abort_of_the_parser_in_the_child_is_one_line(hostile: Path) -> None:
     """The stray far cell given straight to the child: the parser asks for 17 billion cells and aborts there."""
-    from marketing_tracker import isolated
+    from marketing_tracker.reading import isolated
 
     with pytest.raises(UnreadableFile) as raised:
         isolated.load(hostile / "stray_far_cell.xlsx", ["Tasks"])
@@ -327,7 +327,7 @@ def test_an_ods_the_scan_cannot_follow_is_read_in_a_child_with_the_same_findings
     import re
     import zipfile
 
-    from marketing_tracker.sheetscan import start_scan
+    from marketing_tracker.reading.scan import start_scan
 
     source = DATA / "filled" / "libreoffice_filled.ods"
     with zipfile.ZipFile(source) as archive:

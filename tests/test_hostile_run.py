@@ -433,7 +433,7 @@ def test_every_hostile_workbook_in_one_batch_gets_its_own_answer(files: Path, wo
 
 def test_the_library_refuses_more_spare_rows_than_a_tracker_can_hold(tmp_path: Path) -> None:
     from marketing_tracker import TrackerError, load_plan, write_tracker
-    from marketing_tracker.resources import sample_plan
+    from marketing_tracker.core.resources import sample_plan
 
     with pytest.raises(TrackerError, match=r"^at most 10,000 spare rows, not 1,000,000$"):
         write_tracker(load_plan(sample_plan()), tmp_path / "t.xlsx", spare_rows=1_000_000)

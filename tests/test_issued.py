@@ -7,7 +7,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marketing_tracker.issued import WHOLE, decode, meta_rows
+from marketing_tracker.core.issued import WHOLE, decode, meta_rows
 
 texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30).map(str.strip).filter(bool)
 days = st.dates(date(2020, 1, 1), date(2030, 12, 31))

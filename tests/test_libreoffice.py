@@ -1,7 +1,7 @@
 """The generated tracker in a real headless LibreOffice: typed in like a person, recalculated, read back.
 
 The computed columns must give the numbers worked out by hand below, and the same
-numbers as :mod:`marketing_tracker.derived`, which the reader and the recap use.
+numbers as :mod:`marketing_tracker.core.derived`, which the reader and the recap use.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from marketing_tracker import Plan, write_tracker
-from marketing_tracker.derived import delay_days, expected_progress, health
-from marketing_tracker.schema import HEALTH, STATUSES
+from marketing_tracker.core.derived import delay_days, expected_progress, health
+from marketing_tracker.core.schema import HEALTH, STATUSES
 
 from .cells import Header, headers, info_cells
 from .conftest import PLAN_618, LibreOffice
@@ -210,7 +210,7 @@ def test_libreoffice_keeps_the_dropdowns_and_conditional_formats(recalculated: d
     # LibreOffice counts one conditional format per range. Tasks: status and health colours, progress bars,
     # days late, the overdue row tint, the Gantt strip and its milestone flags; milestones: result colours and
     # due soon; KPIs: the achievement colour scale; issues: status colours; RACI: the one-R-one-A rule.
-    assert recalculated["conditional_formats"] == {"填写说明": 0, INFO: 0, TASKS_SHEET: 7, MILESTONES: 2, KPIS: 1, LOG: 0,
+    assert recalculated["conditional_formats"] == {"填写说明": 0, INFO: 0, TASKS_SHEET: 8, MILESTONES: 2, KPIS: 1, LOG: 0,
                                                    "问题记录": 1, RACI: 1, "下拉列表": 0, "_mt_meta": 0}
 
 

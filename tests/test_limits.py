@@ -16,8 +16,8 @@ import pytest
 from xlsxwriter.utility import xl_col_to_name
 
 from marketing_tracker import Finding, read_tracker, validate
-from marketing_tracker.schema import KIND_LIMITS, KPIS, TASKS, Column, Limits, sheet_title
-from marketing_tracker.writer import write_tracker
+from marketing_tracker.core.schema import KIND_LIMITS, KPIS, TASKS, Column, Limits, sheet_title
+from marketing_tracker.workbook.writer import write_tracker
 
 from .conftest import LibreOffice
 from .test_validate import AS_OF, E001, M001, PLAN

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from marketing_tracker import load_plan, read_tracker, write_tracker
-from marketing_tracker.issued import decode
-from marketing_tracker.merge import Merged, merge_trackers, write_merged
-from marketing_tracker.schema import TASKS, sheet_title
-from marketing_tracker.split import split_tracker
-from marketing_tracker.update import PLAN_FIELDS, update_tracker
+from marketing_tracker.core.issued import decode
+from marketing_tracker.core.schema import TASKS, sheet_title
+from marketing_tracker.loop.merge import Merged, merge_trackers, write_merged
+from marketing_tracker.loop.split import split_tracker
+from marketing_tracker.loop.update import PLAN_FIELDS, update_tracker
 
 from .conftest import DATA, PLAN_618, LibreOffice
 

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from marketing_tracker import Plan, load_plan, read_tracker, write_tracker
-from marketing_tracker.merge import MergeRefused, merge_trackers, write_merged
+from marketing_tracker.loop.merge import MergeRefused, merge_trackers, write_merged
 
 from .cells import header, headers
 from .conftest import DATA, PLAN_618, PLAN_SPRING, run_cli

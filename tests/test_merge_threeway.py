@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from marketing_tracker import load_plan, read_tracker, write_tracker
-from marketing_tracker.issued import decode
-from marketing_tracker.merge import Deleted, merge_trackers, write_merged
-from marketing_tracker.recap import recap
-from marketing_tracker.schema import TASKS
-from marketing_tracker.validate import validate
+from marketing_tracker.checks.validate import validate
+from marketing_tracker.core.issued import decode
+from marketing_tracker.core.schema import TASKS
+from marketing_tracker.loop.merge import Deleted, merge_trackers, write_merged
+from marketing_tracker.reports.recap import recap
 
 from .conftest import PLAN_618, run_cli
 from .copies import Edits, fill
@@ -166,7 +166,7 @@ def test_the_recap_workbook_and_page_show_the_conflicts_in_their_data_quality_pa
 
     import openpyxl
 
-    from marketing_tracker.recap_run import run_recap
+    from marketing_tracker.reports.run import run_recap
 
     a = copy(issued, "a.xlsx", tasks=Edits({"M001": {"progress": 50}}))
     b = copy(issued, "b.xlsx", tasks=Edits({"M001": {"progress": 70}}))

@@ -18,10 +18,10 @@ import openpyxl
 import pytest
 
 from marketing_tracker import CODES, Campaign, Finding, Kpi, Milestone, Person, Phase, Plan, Task, read_tracker, validate
-from marketing_tracker.findings import Allowed, ColumnLabel, Listing, MemberLabel, SheetLabel, Word, column_label
-from marketing_tracker.schema import ENUMERATIONS, TABLE_SHEETS, Locale, sheet_title
-from marketing_tracker.words import DETAILS
-from marketing_tracker.writer import write_tracker
+from marketing_tracker.core.findings import Allowed, ColumnLabel, Listing, MemberLabel, SheetLabel, Word, column_label
+from marketing_tracker.core.schema import ENUMERATIONS, TABLE_SHEETS, Locale, sheet_title
+from marketing_tracker.core.words import DETAILS
+from marketing_tracker.workbook.writer import write_tracker
 
 from .conftest import run_cli
 

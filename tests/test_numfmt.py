@@ -23,12 +23,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from marketing_tracker import load_plan, read_tracker, validate, write_tracker
-from marketing_tracker.annotate import annotate
-from marketing_tracker.coerce import Window, make_date, percent
-from marketing_tracker.findings import Finding
-from marketing_tracker.numfmt import Percent, is_percent_code
-from marketing_tracker.reader import Tracker
-from marketing_tracker.resources import sample_plan
+from marketing_tracker.core.findings import Finding
+from marketing_tracker.core.resources import sample_plan
+from marketing_tracker.reading.coerce import Window, make_date, percent
+from marketing_tracker.reading.numfmt import Percent, is_percent_code
+from marketing_tracker.reading.reader import Tracker
+from marketing_tracker.workbook.annotate import annotate
 
 from .conftest import DATA, Gnumeric, LibreOffice, run_cli
 

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from marketing_tracker import Campaign
-from marketing_tracker.resources import render, sample_plan, templates_dir
+from marketing_tracker.core.resources import render, sample_plan, templates_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,16 +50,3 @@ def test_the_package_exports_what_it_lists() -> None:
     assert set(exported) - named == {"CODES", "__version__"}  # every other name is the class or function of that name
     assert exported["__version__"] == importlib.metadata.version("marketing-tracker")
     assert sorted(exported["CODES"]) == sorted(code.code for code in exported["CODES"].values())
-
-
-def test_generating_does_not_load_the_reader() -> None:
-    code = ("import sys, marketing_tracker.cli as c; c.main(['new', sys.argv[1], '-o', sys.argv[2]]); "
-            "print(sorted(m for m in sys.modules if m.startswith(('python_calamine', 'marketing_tracker.reader', 'pandas'))))")
-    import tempfile
-
-    from .conftest import PLAN_618
-
-    with tempfile.TemporaryDirectory() as tmp:
-        done = subprocess.run([sys.executable, "-c", code, str(PLAN_618), f"{tmp}/x.xlsx"], capture_output=True, text=True,
-                              check=True)
-    assert done.stdout.strip().splitlines()[-1] == "[]"

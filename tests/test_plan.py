@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from marketing_tracker import Campaign, Plan, PlanError, Task, load_plan, plan_from_dict
-from marketing_tracker.plan import default_phases, normalise_locale
+from marketing_tracker.core.plan import default_phases, normalise_locale
 
 from .conftest import PLAN_618, PLAN_SPRING
 

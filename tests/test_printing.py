@@ -17,12 +17,12 @@ import openpyxl
 import pytest
 
 from marketing_tracker import Campaign, Person, Plan, Task, load_plan, read_tracker, write_tracker
-from marketing_tracker.annotate import annotate
+from marketing_tracker.checks.validate import validate
+from marketing_tracker.core.schema import TASKS, Locale, sheet_title
 from marketing_tracker.demo import SAMPLE_AS_OF, sample_records
-from marketing_tracker.merge import merge_trackers, write_merged
-from marketing_tracker.recap_run import run_recap
-from marketing_tracker.schema import TASKS, Locale, sheet_title
-from marketing_tracker.validate import validate
+from marketing_tracker.loop.merge import merge_trackers, write_merged
+from marketing_tracker.reports.run import run_recap
+from marketing_tracker.workbook.annotate import annotate
 
 from .conftest import PLAN_618, LibreOffice
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from marketing_tracker import read_tracker, validate
-from marketing_tracker.reader import Tracker, UnreadableFile
+from marketing_tracker.reading.reader import Tracker, UnreadableFile
 
 from .conftest import DATA, PLAN_618
 

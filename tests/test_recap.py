@@ -16,7 +16,7 @@ import pytest
 
 from marketing_tracker import load_plan, read_tracker, write_tracker
 from marketing_tracker.demo import SAMPLE_AS_OF, sample_records
-from marketing_tracker.recap import Recap, _average, recap
+from marketing_tracker.reports.recap import Recap, _average, recap
 
 from .conftest import PLAN_618
 

@@ -14,11 +14,11 @@ import openpyxl
 import pytest
 
 from marketing_tracker import Plan, load_plan, read_tracker, write_tracker
+from marketing_tracker.core.words import RECAP_TEXT
 from marketing_tracker.demo import SAMPLE_AS_OF, sample_records
-from marketing_tracker.recap import Recap, recap
-from marketing_tracker.report_html import recap_html, write_recap_html
-from marketing_tracker.report_xlsx import write_recap_xlsx
-from marketing_tracker.words import RECAP_TEXT
+from marketing_tracker.reports.html import recap_html, write_recap_html
+from marketing_tracker.reports.recap import Recap, recap
+from marketing_tracker.reports.xlsx import write_recap_xlsx
 
 from .conftest import PLAN_618, LibreOffice, run_cli
 
@@ -300,7 +300,7 @@ def risk_in_the_task_list(monkeypatch: pytest.MonkeyPatch) -> None:
     """One more entry in schema.RECAP_TASKS, as a developer adding a column to the recap would write it."""
     import sys
 
-    from marketing_tracker import schema
+    from marketing_tracker.core import schema
 
     declared = schema.RECAP_TASKS
     extended = (*declared, schema.ReportColumn("risk", "text", 22, "risk", page=True))
@@ -311,8 +311,8 @@ def risk_in_the_task_list(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_column_declared_for_the_task_list_reaches_the_json_the_workbook_and_the_page(
         risk_in_the_task_list: None, tmp_path: Path) -> None:
-    from marketing_tracker.recap_run import run_recap
-    from marketing_tracker.words import RECAP_SECTIONS
+    from marketing_tracker.core.words import RECAP_SECTIONS
+    from marketing_tracker.reports.run import run_recap
 
     plan = load_plan(PLAN_618)
     filled = write_tracker(plan, tmp_path / "filled.xlsx", records=sample_records(plan))

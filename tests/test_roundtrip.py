@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from xlsxwriter.utility import xl_col_to_name
 
 from marketing_tracker import Campaign, Person, Plan, Task, read_tracker, validate, write_tracker
-from marketing_tracker.schema import FIRST_DATA_ROW, PHASES, TASKS
+from marketing_tracker.core.schema import FIRST_DATA_ROW, PHASES, TASKS
 
 PEOPLE = ["陈经理", "Dana", "林设计", "Ravi Web", "孙运营"]
 NAMES = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1,

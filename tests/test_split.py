@@ -10,10 +10,10 @@ import openpyxl
 import pytest
 
 from marketing_tracker import load_plan, read_tracker, write_tracker
-from marketing_tracker.issued import decode
-from marketing_tracker.merge import merge_trackers
-from marketing_tracker.split import safe_file_part, split_tracker
-from marketing_tracker.validate import validate
+from marketing_tracker.checks.validate import validate
+from marketing_tracker.core.issued import decode
+from marketing_tracker.loop.merge import merge_trackers
+from marketing_tracker.loop.split import safe_file_part, split_tracker
 
 from .conftest import PLAN_618, run_cli
 

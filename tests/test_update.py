@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from marketing_tracker import load_plan, read_tracker, write_tracker
-from marketing_tracker.recap import recap
-from marketing_tracker.update import PLAN_FIELDS, update_tracker
+from marketing_tracker.loop.update import PLAN_FIELDS, update_tracker
+from marketing_tracker.reports.recap import recap
 
 from .conftest import DATA, PLAN_618, run_cli
 from .copies import Edits, fill
@@ -136,7 +136,7 @@ def test_the_baseline_is_filled_when_first_generated_and_protected(tmp_path: Pat
 
     import openpyxl
 
-    from marketing_tracker.schema import HEADER_ROW, TASKS
+    from marketing_tracker.core.schema import HEADER_ROW, TASKS
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -156,7 +156,7 @@ def test_a_planned_date_unlike_its_baseline_is_shaded(tmp_path: Path) -> None:
     import openpyxl
     from openpyxl.utils import get_column_letter
 
-    from marketing_tracker.schema import REPLANNED_FILL, TASKS
+    from marketing_tracker.core.schema import REPLANNED_FILL, TASKS
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -176,7 +176,7 @@ def test_the_recap_workbook_and_page_list_the_re_planned_tasks(tmp_path: Path, f
 
     import openpyxl
 
-    from marketing_tracker.recap_run import run_recap
+    from marketing_tracker.reports.run import run_recap
 
     out = update_tracker(filled, PLAN_V2, tmp_path / "next.xlsx").path
     run_recap([out], xlsx=tmp_path / "recap.xlsx", html=tmp_path / "recap.html", as_of=date(2024, 6, 30))

@@ -14,9 +14,9 @@ import pytest
 from openpyxl.utils.cell import coordinate_from_string
 
 from marketing_tracker import CODES, Campaign, Finding, Kpi, Milestone, Person, Phase, Plan, Task, read_tracker, validate
-from marketing_tracker.schema import sheet_title
-from marketing_tracker.validate import RULES
-from marketing_tracker.writer import write_tracker
+from marketing_tracker.checks.validate import RULES
+from marketing_tracker.core.schema import sheet_title
+from marketing_tracker.workbook.writer import write_tracker
 
 from .cells import Header, headers
 from .conftest import run_cli

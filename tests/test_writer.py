@@ -12,7 +12,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from marketing_tracker import Campaign, Person, Plan, PlanError, Task, write_tracker
-from marketing_tracker.schema import (
+from marketing_tracker.core.schema import (
     FIRST_DATA_ROW,
     GANTT_LEGEND,
     HEADER_ROW,

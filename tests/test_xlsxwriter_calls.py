@@ -10,10 +10,11 @@ import pytest
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from marketing_tracker import load_plan, read_tracker, write_tracker, xlsxwriter_calls
+from marketing_tracker import load_plan, read_tracker, write_tracker
 from marketing_tracker.demo import SAMPLE_AS_OF, sample_records
-from marketing_tracker.recap import recap
-from marketing_tracker.report_xlsx import write_recap_xlsx
+from marketing_tracker.reports.recap import recap
+from marketing_tracker.reports.xlsx import write_recap_xlsx
+from marketing_tracker.workbook import xlsxwriter_calls
 
 from .conftest import PLAN_618
 from .test_golden import parts, xml_elements

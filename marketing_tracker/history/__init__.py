@@ -7,6 +7,6 @@ campaign stored. Nothing here imports the command line.
 
 from __future__ import annotations
 
-from .store import DEFAULT_URL, ENV_URL, History, HistoryError, Snapshot, default_url
+from marketing_tracker.history.store import DEFAULT_URL, ENV_URL, History, HistoryError, Snapshot, default_url
 
 __all__ = ["DEFAULT_URL", "ENV_URL", "History", "HistoryError", "Snapshot", "default_url"]

@@ -1,6 +1,6 @@
 """Lessons across every campaign in the history, from each campaign's latest snapshot.
 
-The recap (:mod:`marketing_tracker.recap`) gives each campaign's figures; this adds them up:
+The recap (:mod:`marketing_tracker.reports.recap`) gives each campaign's figures; this adds them up:
 the on-time rate per department (tasks done on time / tasks done), the delay causes as one
 Pareto (days late per cause), typical planned and actual durations per phase (medians, in days,
 both ends counted), and each KPI's achievement per campaign with the mean.
@@ -19,10 +19,10 @@ from datetime import date
 from statistics import median
 from typing import Any
 
-from ..reader import Tracker
-from ..recap import Recap, recap
-from ..schema import PHASES
-from .store import History, HistoryError
+from marketing_tracker.core.schema import PHASES
+from marketing_tracker.history.store import History, HistoryError
+from marketing_tracker.reading.reader import Tracker
+from marketing_tracker.reports.recap import Recap, recap
 
 
 @dataclass

@@ -3,7 +3,7 @@
 A snapshot is rows, not a pickle: one row per campaign, per snapshot, per table sheet of a
 snapshot (where the sheet was and how its columns lay, so a loaded tracker can still name cells),
 per filled record, and per finding. A record's typed values are one JSON object keyed by the
-schema's column keys, so adding a column to :mod:`marketing_tracker.schema` needs no migration;
+schema's column keys, so adding a column to :mod:`marketing_tracker.core.schema` needs no migration;
 dates are ISO text there and come back as dates by the column's kind. The JSON body of a record
 lives in ``mt_rows`` under its digest and ``mt_records`` points at it, so a task row that did
 not change from one week to the next costs one small link row, not a copy (measured in

@@ -12,13 +12,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
-from ..fileio import atomic_output
-from ..resources import render
+from marketing_tracker import __version__
+from marketing_tracker.core.fileio import atomic_output
+from marketing_tracker.core.resources import render
 
 if TYPE_CHECKING:  # the archive brings pandas (through the recap): status pages must not wait for it
-    from .archive import ArchiveReport
-    from .status import StatusReport
+    from marketing_tracker.history.archive import ArchiveReport
+    from marketing_tracker.history.status import StatusReport
 
 
 def status_html(report: StatusReport) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..reader import Tracker
+from marketing_tracker.reading.reader import Tracker
 
 DEFAULT_WITHIN = 3
 

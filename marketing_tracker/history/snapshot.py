@@ -6,8 +6,8 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..errors import TrackerError
-from .store import History, Snapshot
+from marketing_tracker.core.errors import TrackerError
+from marketing_tracker.history.store import History, Snapshot
 
 
 @dataclass(frozen=True)

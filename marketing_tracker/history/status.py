@@ -3,7 +3,7 @@
 Between the latest snapshot and the one before (or the last one on or before ``since``): tasks
 done since, tasks newly late, planned dates that slipped, progress per phase and owner then and
 now, milestones at risk, KPI achievement then and now, issues opened and closed, and whom to chase.
-Every figure follows the workbook's own rules (:mod:`marketing_tracker.derived`), each snapshot
+Every figure follows the workbook's own rules (:mod:`marketing_tracker.core.derived`), each snapshot
 judged as of its own status date.
 
 Definitions (docs/history.md says them for users):
@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..derived import delay_days, expected_progress
-from ..reader import Record, Tracker
-from .remind import DEFAULT_WITHIN, reminders
-from .store import History, HistoryError, Snapshot
+from marketing_tracker.core.derived import delay_days, expected_progress
+from marketing_tracker.history.remind import DEFAULT_WITHIN, reminders
+from marketing_tracker.history.store import History, HistoryError, Snapshot
+from marketing_tracker.reading.reader import Record, Tracker
 
 RISK_DAYS = 7
 #: The sheets the report reads (the RACI matrix plays no part in it).

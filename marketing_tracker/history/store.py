@@ -30,12 +30,12 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
-from ..errors import TrackerError
-from ..findings import Finding, params_from_json, params_to_json
-from ..reader import CampaignInfo, Record, Table, Tracker, read_tracker
-from ..schema import TABLE_SHEETS
-from . import models
-from .models import SCHEMA_HEAD
+from marketing_tracker.core.errors import TrackerError
+from marketing_tracker.core.findings import Finding, params_from_json, params_to_json
+from marketing_tracker.core.schema import TABLE_SHEETS
+from marketing_tracker.history import models
+from marketing_tracker.history.models import SCHEMA_HEAD
+from marketing_tracker.reading.reader import CampaignInfo, Record, Table, Tracker, read_tracker
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -113,7 +113,7 @@ class History:
         The same content stored twice is one snapshot: the second ``add`` returns the first with
         ``new=False``. The status date is the copy's own, else ``as_of``, else today.
         """
-        from ..validate import validate
+        from marketing_tracker.checks.validate import validate
 
         tracker = source if isinstance(source, Tracker) else read_tracker(source)
         day = tracker.campaign.as_of or as_of or date.today()

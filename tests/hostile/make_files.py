@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from marketing_tracker import load_plan, write_tracker  # noqa: E402
-from marketing_tracker.resources import sample_plan  # noqa: E402
+from marketing_tracker.core.resources import sample_plan  # noqa: E402
 
 
 def tracker(folder: Path) -> Path:
@@ -498,7 +498,7 @@ def meta_start_not_a_date(folder: Path) -> Path:
     """Only the hidden identity sheet, ours by its name, with a start that is not a date."""
     import xlsxwriter
 
-    from marketing_tracker.schema import META_SHEET, SCHEMA_VERSION, TEMPLATE_NAME
+    from marketing_tracker.core.schema import META_SHEET, SCHEMA_VERSION, TEMPLATE_NAME
 
     path = folder / "meta_start_not_a_date.xlsx"
     book = xlsxwriter.Workbook(path)

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from marketing_tracker import load_plan, write_tracker  # noqa: E402
-from marketing_tracker.resources import sample_plan  # noqa: E402
+from marketing_tracker.core.resources import sample_plan  # noqa: E402
 from tests.cells import Header, headers, info_cells  # noqa: E402
 
 OUT = ROOT / "tests" / "data" / "filled"

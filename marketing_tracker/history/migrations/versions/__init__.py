@@ -1,0 +1,1 @@
+"""The revisions, oldest first: each upgrades the history schema by one step."""

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import TrackerError
-from .issued import CAMPAIGN_ID_KEY, COPY_KEY, POSITION
-from .merge import Merged, merge_read
-from .reader import read_tracker
-from .schema import Text
+from marketing_tracker.core.errors import TrackerError
+from marketing_tracker.core.issued import CAMPAIGN_ID_KEY, COPY_KEY, POSITION
+from marketing_tracker.core.schema import Text
+from marketing_tracker.loop.merge import Merged, merge_read
+from marketing_tracker.reading.reader import read_tracker
 
 Grouping = Literal["department", "owner"]
 GROUPINGS: tuple[Grouping, ...] = ("department", "owner")
@@ -70,8 +70,8 @@ def split_tracker(path: str | os.PathLike[str], *, by: Grouping, folder: str | o
     written = []
     for group, records in groups.items():
         out = target / names[group]
-        from .fileio import refuse_inputs
-        from .writer import write_tracker
+        from marketing_tracker.core.fileio import refuse_inputs
+        from marketing_tracker.workbook.writer import write_tracker
 
         refuse_inputs(out, (source,))
         identity = {COPY_KEY: f"{by}:{group}", **({CAMPAIGN_ID_KEY: merged.identity[CAMPAIGN_ID_KEY]}

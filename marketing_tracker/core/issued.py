@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from .schema import ENUMERATIONS, RACI, TABLE_SHEETS, Column
+from marketing_tracker.core.schema import ENUMERATIONS, RACI, TABLE_SHEETS, Column
 
 #: Characters per meta cell (Excel and .xls take 32,767; well under, whatever the encoding).
 CHUNK = 8000

@@ -13,12 +13,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .fileio import atomic_output
-from .recap import Recap
-from .resources import render
-from .schema import ENUMERATIONS, HEALTH, MILESTONE_STATES, RECAP_TASKS, STATUSES, Locale
-from .words import RECAP_SECTIONS, RECAP_TEXT, report_label
+from marketing_tracker import __version__
+from marketing_tracker.core.fileio import atomic_output
+from marketing_tracker.core.resources import render
+from marketing_tracker.core.schema import ENUMERATIONS, HEALTH, MILESTONE_STATES, RECAP_TASKS, STATUSES, Locale
+from marketing_tracker.core.words import RECAP_SECTIONS, RECAP_TEXT, report_label
+from marketing_tracker.reports.recap import Recap
 
 WORST_DELAYS = 20  # the page shows the worst delays first
 #: The page's collapsed task table stops here (late and open tasks first), so that a 20,000-task campaign

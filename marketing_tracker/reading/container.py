@@ -16,7 +16,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import TrackerError
+from marketing_tracker.core.errors import TrackerError
 
 #: Limits for what a zip may inflate to. A 50,000-task tracker's largest part is ~60 MB.
 MAX_PART_BYTES = 512 * 1024 * 1024

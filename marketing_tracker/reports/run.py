@@ -11,20 +11,20 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import TrackerError
-from .fileio import atomic_output, gc_paused
-from .reader import Tracker, read_tracker
-from .recap import Recap, recap
+from marketing_tracker.core.errors import TrackerError
+from marketing_tracker.core.fileio import atomic_output, gc_paused
+from marketing_tracker.reading.reader import Tracker, read_tracker
+from marketing_tracker.reports.recap import Recap, recap
 
 if TYPE_CHECKING:
-    from .merge import Merged
+    from marketing_tracker.loop.merge import Merged
 
 
 def read_one(paths: list[str | os.PathLike[str]]) -> Tracker | Merged:
     """One tracker from one file, or the merge of several copies of one campaign (in memory, with its conflicts)."""
     if len(paths) == 1:
         return read_tracker(paths[0])
-    from .merge import merge_trackers
+    from marketing_tracker.loop.merge import merge_trackers
 
     return merge_trackers(list(paths))
 
@@ -52,11 +52,11 @@ def run_recap(paths: list[str | os.PathLike[str]], *, xlsx: str | os.PathLike[st
         figures = recap(source, as_of=as_of)
     written: list[Path] = []
     if xlsx:
-        from .report_xlsx import write_recap_xlsx
+        from marketing_tracker.reports.xlsx import write_recap_xlsx
 
         written.append(write_recap_xlsx(figures, xlsx, inputs=inputs))
     if html:
-        from .report_html import write_recap_html
+        from marketing_tracker.reports.html import write_recap_html
 
         written.append(write_recap_html(figures, html, inputs=inputs))
     if json_path:

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .schema import ENUMERATIONS, PHASES, TABLE_SHEETS, Column, Locale
+from marketing_tracker.core.schema import ENUMERATIONS, PHASES, TABLE_SHEETS, Column, Locale
 
 if TYPE_CHECKING:
-    from .reader import Tracker
+    from marketing_tracker.reading.reader import Tracker
 
 #: Every frame starts with the record's row in the file (1-based, as the user saved it).
 ROW = "row"
@@ -39,7 +39,7 @@ def tracker_frame(tracker: Tracker, name: str) -> pd.DataFrame:
     """One table of a read tracker as a DataFrame (``name``: tasks, milestones, kpis, kpi_log, issues, raci).
 
     Columns are the schema's keys in the schema's order, those the file lacks included (empty), then the
-    columns a team inserted under their header text; computed columns are left out (``marketing_tracker.derived``
+    columns a team inserted under their header text; computed columns are left out (``marketing_tracker.core.derived``
     computes them). The RACI matrix has one categorical column per person.
     """
     if name not in _SHEETS:
@@ -83,7 +83,7 @@ def read_trackers(paths: Sequence[str | os.PathLike[str]]) -> dict[str, pd.DataF
     copies with one silently missing would be wrong without a word. Categories are the union over the copies,
     so a phase that only one copy uses still groups.
     """
-    from .reader import read_tracker
+    from marketing_tracker.reading.reader import read_tracker
 
     per_file = []
     for path in paths:

@@ -8,7 +8,7 @@ written as a string, so text from the spreadsheet never becomes a formula.
 
 The workbook prints: each sheet is laid out top to bottom, tables and charts one after the
 other, and a page break goes before any block that would otherwise be cut by a page edge
-(:mod:`marketing_tracker.printing` knows how many rows a page holds at the sheet's scale).
+(:mod:`marketing_tracker.workbook.printing` knows how many rows a page holds at the sheet's scale).
 Every figure has a number format, columns are as wide as their longest value, and the helper
 columns the charts read are hidden.
 """
@@ -25,13 +25,21 @@ from typing import Any
 
 import xlsxwriter
 
-from . import xlsxwriter_calls
-from .dates import to_serial
-from .fileio import atomic_output
-from .printing import Page, column_points, fit_scale, rows_per_page, set_up
-from .recap import Recap
-from .schema import ENUMERATIONS, HEADER_FILL, MILESTONE_STATES, RECAP_TASKS, TITLE_FONT, Locale, ReportColumn
-from .words import RECAP_SECTIONS, RECAP_TEXT, report_label
+from marketing_tracker.core.dates import to_serial
+from marketing_tracker.core.fileio import atomic_output
+from marketing_tracker.core.schema import (
+    ENUMERATIONS,
+    HEADER_FILL,
+    MILESTONE_STATES,
+    RECAP_TASKS,
+    TITLE_FONT,
+    Locale,
+    ReportColumn,
+)
+from marketing_tracker.core.words import RECAP_SECTIONS, RECAP_TEXT, report_label
+from marketing_tracker.reports.recap import Recap
+from marketing_tracker.workbook import xlsxwriter_calls
+from marketing_tracker.workbook.printing import Page, column_points, fit_scale, rows_per_page, set_up
 
 #: The budget sheet lists the tasks with the largest variances; every task's budget is on the tasks sheet.
 BUDGET_TASKS = 30

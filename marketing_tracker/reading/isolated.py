@@ -24,14 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import first_line
-from .safety import UnreadableFile
+from marketing_tracker.core.errors import first_line
+from marketing_tracker.reading.container import UnreadableFile
 
 #: The child's address space: room for a sheet of :data:`sheetscan.MAX_CELLS` cells and the interpreter.
 MEMORY_LIMIT = 1536 * 1024 * 1024
 #: A parse that takes longer than this is given up on (a 50,000-task sheet takes about a second).
 TIME_LIMIT = 120
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
 @dataclass
@@ -70,7 +70,7 @@ def load(path: Path, names: list[str] | None = None) -> IsolatedWorkbook:
     Raise :class:`UnreadableFile` when the parser refuses the file, aborts, or runs out of memory.
     """
     command = [sys.executable, "-c", f"import sys; sys.path.insert(0, {_PACKAGE_ROOT!r}); "
-               "from marketing_tracker.isolated import main; main()", os.fspath(path), *(names or [])]
+               "from marketing_tracker.reading.isolated import main; main()", os.fspath(path), *(names or [])]
     try:
         done = subprocess.run(command, capture_output=True, timeout=TIME_LIMIT, check=False, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
@@ -106,7 +106,7 @@ def main() -> None:
     try:
         import python_calamine
 
-        from .sheetscan import MAX_CELLS
+        from marketing_tracker.reading.scan import MAX_CELLS
 
         workbook = python_calamine.CalamineWorkbook.from_path(path)
         sheets = {}

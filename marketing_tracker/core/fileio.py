@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from .errors import OutputError
+from marketing_tracker.core.errors import OutputError
 
 
 @contextlib.contextmanager

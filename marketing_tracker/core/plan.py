@@ -21,10 +21,10 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from .dates import parse_date
-from .errors import PlanError, Problem, shown
-from .fileio import gc_paused
-from .schema import AGGREGATES, DEFAULT_LOCALE, DEFAULT_PHASE_WEIGHTS, DIRECTIONS, LOCALES, PHASES, Locale
+from marketing_tracker.core.dates import parse_date
+from marketing_tracker.core.errors import PlanError, Problem, shown
+from marketing_tracker.core.fileio import gc_paused
+from marketing_tracker.core.schema import AGGREGATES, DEFAULT_LOCALE, DEFAULT_PHASE_WEIGHTS, DIRECTIONS, LOCALES, PHASES, Locale
 
 
 @dataclass

@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from . import numfmt
-from .errors import first_line
+from marketing_tracker.core.errors import first_line
+from marketing_tracker.reading import numfmt
 
 #: The most cells the values of a workbook may span, all parsed sheets together (a 50,000-task tracker's
 #: sheets span 7.7 million; 16 million cost the parser and the grids about 600 MB at the peak).

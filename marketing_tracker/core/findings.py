@@ -18,8 +18,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from .schema import ENUMERATIONS, INFO_FIELDS, INFO_PHASE_DATES, TABLE_SHEETS, Column, Field, Locale, Text, sheet_title
-from .words import DETAILS
+from marketing_tracker.core.schema import (
+    ENUMERATIONS,
+    INFO_FIELDS,
+    INFO_PHASE_DATES,
+    TABLE_SHEETS,
+    Column,
+    Field,
+    Locale,
+    Text,
+    sheet_title,
+)
+from marketing_tracker.core.words import DETAILS
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}

@@ -1,70 +1,19 @@
-"""Checking many files, and the findings as text for people or JSON for machines.
-
-A bad file never stops the others: each is read and validated on its own, and one that
-cannot be read at all becomes a one-line error with exit code 2 (docs/cli.md).
-"""
+"""Checked files -> their findings as text for people, or as the JSON of docs/cli.md for machines."""
 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date
 from itertools import groupby
 
-from .errors import json_visible, visible
-from .fileio import gc_paused
-from .findings import Finding, count_by_severity
-from .reader import Tracker, read_tracker
-from .schema import Locale
-from .validate import validate
+from marketing_tracker.checks.run import CheckedFile, check_file, check_files
+from marketing_tracker.core.errors import json_visible, visible
+from marketing_tracker.core.findings import Finding, count_by_severity
+from marketing_tracker.core.schema import Locale
+
+# check_file and check_files lived here in 0.1 (marketing_tracker.report_text); they stay importable from here.
+__all__ = ["COUNTED_TABLES", "CheckedFile", "check_file", "check_files", "render_json", "render_text"]
 
 COUNTED_TABLES = ("tasks", "milestones", "kpis", "issues")
-
-
-@dataclass
-class CheckedFile:
-    """One input file's outcome: its tracker and findings, or why it could not be read."""
-
-    path: str
-    tracker: Tracker | None = None
-    findings: list[Finding] = field(default_factory=list)
-    error: str | None = None
-
-    @property
-    def exit_code(self) -> int:
-        if self.error is not None:
-            return 2
-        return 1 if any(f.severity == "error" for f in self.findings) else 0
-
-    @property
-    def locale(self) -> Locale:
-        return self.tracker.locale if self.tracker else "en"
-
-
-def check_file(path: str | os.PathLike[str], *, as_of: date | None = None, lang: Locale | None = None) -> CheckedFile:
-    """Read and validate one file; unreadable files are reported, not raised."""
-    from .errors import TrackerError
-
-    name = os.fspath(path)
-    with gc_paused():
-        try:
-            tracker = read_tracker(name)
-        except TrackerError as exc:
-            return CheckedFile(name, error=str(exc))
-        return CheckedFile(name, tracker, validate(tracker, as_of=as_of, lang=lang))
-
-
-def check_files(paths: Sequence[str | os.PathLike[str]], *, as_of: date | None = None, lang: Locale | None = None,
-                progress: bool = False) -> list[CheckedFile]:
-    """Check each file in turn; ``progress`` shows a bar on the terminal (tqdm)."""
-    items: Sequence[str | os.PathLike[str]] = paths
-    if progress:
-        from tqdm import tqdm
-
-        items = tqdm(paths, desc="checking", unit="file", leave=False)
-    return [check_file(p, as_of=as_of, lang=lang) for p in items]
 
 
 _WORDS = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from .schema import AT_RISK_GAP
+from marketing_tracker.core.schema import AT_RISK_GAP
 
 
 def _round_half_up(value: float) -> int:

@@ -26,13 +26,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .dates import parse_date
-from .errors import PlanError, TrackerError
-from .findings import Finding, MemberLabel
-from .issued import CAMPAIGN_ID_KEY, COPY_KEY, POSITION, WHOLE, Issued, decode, extra_header, is_extra
-from .plan import Campaign, Kpi, Person, Phase, Plan
-from .reader import CampaignInfo, Record, Table, Tracker, read_tracker
-from .schema import (
+from marketing_tracker.core.dates import parse_date
+from marketing_tracker.core.errors import PlanError, TrackerError
+from marketing_tracker.core.findings import Finding, MemberLabel
+from marketing_tracker.core.issued import CAMPAIGN_ID_KEY, COPY_KEY, POSITION, WHOLE, Issued, decode, extra_header, is_extra
+from marketing_tracker.core.plan import Campaign, Kpi, Person, Phase, Plan
+from marketing_tracker.core.schema import (
     AGGREGATES,
     DIRECTIONS,
     ENUMERATIONS,
@@ -44,7 +43,8 @@ from .schema import (
     Locale,
     sheet_title,
 )
-from .sheetscan import CellError
+from marketing_tracker.reading.reader import CampaignInfo, Record, Table, Tracker, read_tracker
+from marketing_tracker.reading.scan import CellError
 
 #: What identifies a row in each table: the schema's ID column; a KPI-log row, its day, KPI and channel.
 ROW_KEYS: dict[str, tuple[str, ...]] = {
@@ -112,7 +112,7 @@ def merge_trackers(paths: list[str | os.PathLike[str]]) -> Merged:
     """Merge filled copies (in order of precedence). Raise :class:`MergeRefused` when they do not belong together."""
     if not paths:
         raise MergeRefused("no files to merge")
-    from .fileio import gc_paused
+    from marketing_tracker.core.fileio import gc_paused
 
     with gc_paused():  # twenty copies are a million live objects: the collector would walk them again and again
         return merge_read([read_tracker(p) for p in paths])
@@ -146,8 +146,8 @@ def merge_read(trackers: list[Tracker]) -> Merged:
 
 def write_merged(merged: Merged, path: str | os.PathLike[str], *, inputs: tuple[str | os.PathLike[str], ...] = ()) -> Path:
     """Write the merged tracker, freshly generated from the schema (atomically; never over one of ``inputs``)."""
-    from .fileio import refuse_inputs
-    from .writer import write_tracker
+    from marketing_tracker.core.fileio import refuse_inputs
+    from marketing_tracker.workbook.writer import write_tracker
 
     refuse_inputs(path, inputs)
     return write_tracker(merged.plan, path, locale=merged.locale, records=merged.records, identity=merged.identity)
@@ -358,7 +358,7 @@ def _cell(table: Table, column: str, row: int) -> str:
         return table.cell(column, row)
     header = extra_header(column) if is_extra(column) else column.removeprefix("person:")
     if header in table.extra:
-        from .reader import xl_col_to_name
+        from marketing_tracker.reading.reader import xl_col_to_name
 
         return f"{xl_col_to_name(table.extra[header])}{row}"
     return ""
@@ -452,9 +452,9 @@ def _scaffold(trackers: list[Tracker], records: dict[str, list[dict[str, Any]]])
 def _in_memory(merged: Merged) -> Tracker:
     """The tracker :func:`write_merged` writes, as the reader would give it back: the same tables, columns,
     row numbers and reading findings (values that still need a person: text dates, unknown choices)."""
-    from .coerce import coercer_for
-    from .reader import _coercion_finding
-    from .schema import Column, Text
+    from marketing_tracker.core.schema import Column, Text
+    from marketing_tracker.reading.coerce import coercer_for
+    from marketing_tracker.reading.reader import _coercion_finding
 
     locale, plan = merged.locale, merged.plan
     c = plan.campaign
@@ -496,6 +496,6 @@ def _in_memory(merged: Merged) -> Tracker:
 
 
 def _letter(index: int) -> str:
-    from .reader import xl_col_to_name
+    from marketing_tracker.reading.reader import xl_col_to_name
 
     return xl_col_to_name(index)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from .dates import from_serial, parse_date
-from .numfmt import Percent
-from .schema import ENUMERATIONS, MAX_NUMBER, Column, Enumeration
+from marketing_tracker.core.dates import from_serial, parse_date
+from marketing_tracker.core.schema import ENUMERATIONS, MAX_NUMBER, Column, Enumeration
+from marketing_tracker.reading.numfmt import Percent
 
 Coerced = tuple[Any, str | None, Any]
 Coercer = Callable[[Any], Coerced]

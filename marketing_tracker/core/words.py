@@ -1,18 +1,18 @@
 """Words the reports show, in both languages: findings' details and the recap's texts.
 
-Sheets, columns and enumerations keep their labels in :mod:`marketing_tracker.schema`;
+Sheets, columns and enumerations keep their labels in :mod:`marketing_tracker.core.schema`;
 the words here belong to no column: they are chosen when a report is rendered.
 
 A rule says *which* detail applies (a code such as ``done-below-100``) and with what
 arguments; the words are chosen here, in the reader's language, at the last moment.
-Braces are filled from the finding's parameters (:class:`~marketing_tracker.findings.Word`
+Braces are filled from the finding's parameters (:class:`~marketing_tracker.core.findings.Word`
 objects already rendered), so a detail may name a column header or a status label in the
 same language as the rest of the message.
 """
 
 from __future__ import annotations
 
-from .schema import TASKS, Locale, ReportColumn, Text
+from marketing_tracker.core.schema import TASKS, Locale, ReportColumn, Text
 
 #: Detail codes -> their words. Codes are stable once used (tests and JSON carry them).
 DETAILS: dict[str, Text] = {

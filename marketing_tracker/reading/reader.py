@@ -27,15 +27,11 @@ from itertools import compress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import isolated, numfmt
-from .coerce import CLEAN_TYPES, ODS_EPOCH, XLSX_EPOCH, Implausible, Window, coercer_for, is_blank, make_date
-from .coerce import text as coerce_text
-from .dates import parse_date
-from .errors import first_line
-from .findings import Allowed, ColumnLabel, Finding, Listing, MemberLabel, SheetLabel
-from .issued import canonical, extra_key
-from .safety import UnreadableFile, inspect_container
-from .schema import (
+from marketing_tracker.core.dates import parse_date
+from marketing_tracker.core.errors import first_line
+from marketing_tracker.core.findings import Allowed, ColumnLabel, Finding, Listing, MemberLabel, SheetLabel
+from marketing_tracker.core.issued import canonical, extra_key
+from marketing_tracker.core.schema import (
     ENUMERATIONS,
     INFO_FIELDS,
     INFO_GOALS,
@@ -55,7 +51,20 @@ from .schema import (
     Sheet,
     Text,
 )
-from .sheetscan import MAX_CELLS, CellError, Scanner, start_scan
+from marketing_tracker.reading import isolated, numfmt
+from marketing_tracker.reading.coerce import (
+    CLEAN_TYPES,
+    ODS_EPOCH,
+    XLSX_EPOCH,
+    Implausible,
+    Window,
+    coercer_for,
+    is_blank,
+    make_date,
+)
+from marketing_tracker.reading.coerce import text as coerce_text
+from marketing_tracker.reading.container import UnreadableFile, inspect_container
+from marketing_tracker.reading.scan import MAX_CELLS, CellError, Scanner, start_scan
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -143,14 +152,14 @@ class Tracker:
         return table.records if table else []
 
     def frame(self, name: str) -> pd.DataFrame:
-        """One table as a pandas DataFrame: typed columns, keys as categories (:func:`marketing_tracker.frames.tracker_frame`)."""
-        from .frames import tracker_frame
+        """One table as a pandas DataFrame: typed columns, keys as categories (see reading/frames.py)."""
+        from marketing_tracker.reading.frames import tracker_frame
 
         return tracker_frame(self, name)
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """Every table as a pandas DataFrame, by table key (tasks, milestones, kpis, kpi_log, issues, raci)."""
-        from .frames import tracker_frames
+        from marketing_tracker.reading.frames import tracker_frames
 
         return tracker_frames(self)
 

@@ -19,10 +19,10 @@ from datetime import date
 from itertools import repeat
 from typing import Any
 
-from .findings import CODES, ColumnLabel, Finding, MemberLabel, SheetLabel, Word, sort_findings
-from .plan import find_cycle
-from .reader import Record, Table, Tracker
-from .schema import PHASES, TABLE_SHEETS, Column, Locale
+from marketing_tracker.core.findings import CODES, ColumnLabel, Finding, MemberLabel, SheetLabel, Word, sort_findings
+from marketing_tracker.core.plan import find_cycle
+from marketing_tracker.core.schema import PHASES, TABLE_SHEETS, Column, Locale
+from marketing_tracker.reading.reader import Record, Table, Tracker
 
 Rule = Callable[["Context"], Iterator[Finding]]
 _SHEETS = {s.key: s for s in TABLE_SHEETS}
@@ -76,7 +76,7 @@ class Context:
     def elsewhere(self) -> set[str]:
         """Task IDs held by the other copies of a split tracker (its identity sheet lists them): known, not here."""
         if not hasattr(self, "_elsewhere"):
-            from .issued import decode
+            from marketing_tracker.core.issued import decode
 
             issued = decode(self.tracker.meta)
             rows = issued.rows.get("elsewhere", []) if issued else []

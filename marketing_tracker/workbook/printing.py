@@ -13,8 +13,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .schema import Locale
-from .words import PAGE_OF
+from marketing_tracker.core.schema import Locale
+from marketing_tracker.core.words import PAGE_OF
 
 #: A4 (xlsxwriter's paper 9), in points, and the margins we print with, in inches.
 A4_POINTS = (595.0, 842.0)

@@ -22,11 +22,11 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from .errors import TrackerError, visible
-from .fileio import atomic_output
-from .findings import Finding, sort_findings
-from .printing import Page, set_up_openpyxl
-from .schema import META_SHEET, Locale, Text
+from marketing_tracker.core.errors import TrackerError, visible
+from marketing_tracker.core.fileio import atomic_output
+from marketing_tracker.core.findings import Finding, sort_findings
+from marketing_tracker.core.schema import META_SHEET, Locale, Text
+from marketing_tracker.workbook.printing import Page, set_up_openpyxl
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
 FINDINGS_TITLE = Text("检查结果", "Findings")

@@ -24,12 +24,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .errors import TrackerError
-from .issued import CAMPAIGN_ID_KEY, COPY_KEY, POSITION, WHOLE, Issued, decode, is_extra
-from .merge import PREFILLED, ROW_KEYS, merge_read
-from .plan import Kpi, Plan, load_plan
-from .reader import Tracker, read_tracker
-from .schema import AGGREGATES, DIRECTIONS, TABLE_SHEETS, Locale
+from marketing_tracker.core.errors import TrackerError
+from marketing_tracker.core.issued import CAMPAIGN_ID_KEY, COPY_KEY, POSITION, WHOLE, Issued, decode, is_extra
+from marketing_tracker.core.plan import Kpi, Plan, load_plan
+from marketing_tracker.core.schema import AGGREGATES, DIRECTIONS, TABLE_SHEETS, Locale
+from marketing_tracker.loop.merge import PREFILLED, ROW_KEYS, merge_read
+from marketing_tracker.reading.reader import Tracker, read_tracker
 
 #: The columns a plan decides, by table; the others are the team's (RACI: every person column).
 PLAN_FIELDS: dict[str, tuple[str, ...]] = {
@@ -79,8 +79,8 @@ def update_tracker(filled: str | os.PathLike[str], plan: str | os.PathLike[str] 
 
     Raise :class:`TrackerError` (nothing written) when the plan is another campaign's.
     """
-    from .fileio import refuse_inputs
-    from .writer import write_tracker
+    from marketing_tracker.core.fileio import refuse_inputs
+    from marketing_tracker.workbook.writer import write_tracker
 
     inputs = (filled,) if isinstance(plan, Plan) else (filled, plan)
     refuse_inputs(output, inputs)
@@ -114,7 +114,7 @@ def _check_campaign(tracker: Tracker, plan: Plan, filled: str | os.PathLike[str]
 
 def planned_rows(plan: Plan, locale: Locale) -> dict[str, list[dict[str, Any]]]:
     """The rows a plan's tracker is issued with, in the reader's canonical form (enumeration keys, dates)."""
-    from .writer import raci_roles
+    from marketing_tracker.workbook.writer import raci_roles
 
     tasks = [{"task_id": t.id, "name": t.name, "description": t.description or None, "phase": t.phase,
               "owner": t.owner or None, "planned_start": t.start, "planned_end": t.end,

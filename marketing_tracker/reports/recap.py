@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .derived import delay_days, expected_progress, health, milestone_result
-from .findings import Finding
-from .reader import Tracker
-from .schema import PHASES, RECAP_TASKS, Locale, ReportColumn, Text
+from marketing_tracker.core.derived import delay_days, expected_progress, health, milestone_result
+from marketing_tracker.core.findings import Finding
+from marketing_tracker.core.schema import PHASES, RECAP_TASKS, Locale, ReportColumn, Text
+from marketing_tracker.reading.reader import Tracker
 
 if TYPE_CHECKING:
-    from .merge import Merged
+    from marketing_tracker.loop.merge import Merged
 
 UNSPECIFIED = Text("未说明原因", "no reason given")
 _CAUSE_IN_BRACKETS = re.compile(r"[(（]([^()（）]+)[)）]")
@@ -130,7 +130,7 @@ def recap(tracker: Tracker | Merged, *, as_of: date | None = None, findings: lis
     ``tracker`` may be a merge result (:func:`merge_trackers`): its tracker in memory is recapped, and its
     conflicts and deletions count among the findings (the data-quality part of the recap shows them).
     """
-    from .validate import validate
+    from marketing_tracker.checks.validate import validate
 
     merge_findings: list[Finding] = []
     if not isinstance(tracker, Tracker):

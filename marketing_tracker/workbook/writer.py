@@ -1,7 +1,7 @@
 """Plan -> tracker workbook, with xlsxwriter.
 
 Everything about a column (label, width, number format, validation, computed formula)
-comes from :mod:`marketing_tracker.schema`; this module only decides where things go.
+comes from :mod:`marketing_tracker.core.schema`; this module only decides where things go.
 Formats, validations and conditional formats are laid over whole ranges, never cell by
 cell, so a 5,000-task plan costs little more than writing its values.
 
@@ -24,13 +24,12 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
-from . import __version__, xlsxwriter_calls
-from .errors import TrackerError
-from .fileio import atomic_output, gc_paused
-from .issued import CAMPAIGN_ID_KEY, COPY_KEY, WHOLE, campaign_id, extra_header, is_extra, meta_rows
-from .plan import Plan, Task
-from .printing import FIT_SHARE, Page, column_points, fit_scale, printable_points, set_up
-from .schema import (
+from marketing_tracker import __version__
+from marketing_tracker.core.errors import TrackerError
+from marketing_tracker.core.fileio import atomic_output, gc_paused
+from marketing_tracker.core.issued import CAMPAIGN_ID_KEY, COPY_KEY, WHOLE, campaign_id, extra_header, is_extra, meta_rows
+from marketing_tracker.core.plan import Plan, Task
+from marketing_tracker.core.schema import (
     COMPUTED_FILL,
     DATE_WINDOW_DAYS,
     ENUMERATIONS,
@@ -86,6 +85,8 @@ from .schema import (
     Text,
     sheet_title,
 )
+from marketing_tracker.workbook import xlsxwriter_calls
+from marketing_tracker.workbook.printing import FIT_SHARE, Page, column_points, fit_scale, printable_points, set_up
 
 PROTECT_OPTIONS = {
     "sort": True, "autofilter": True, "format_columns": True, "format_rows": True,
@@ -116,7 +117,7 @@ def write_tracker(
         password: protects the sheets with a password; by default they are protected
             without one, which keeps honest people from breaking formulas by accident.
         spare_rows: empty rows under the planned tasks for work added mid-campaign
-            (at least 200 by default, at most :data:`~marketing_tracker.schema.MAX_SPARE_ROWS`).
+            (at least 200 by default, at most :data:`~marketing_tracker.core.schema.MAX_SPARE_ROWS`).
         records: filled rows to write instead of the plan's, by sheet key (``"tasks"``,
             ``"kpi_log"``, ...), each a dict of column key -> value (enumeration keys or
             labels, dates, numbers; text is kept as typed; ``extra:<header>`` is a column a team

@@ -1,0 +1,2 @@
+"""Tables and findings -> what people read: the recap figures (pandas) and their renderers (xlsx, HTML, text, JSON).
+"""
