@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-_EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 in Excel's (Lotus-compatible) calendar
+EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 in Excel's (Lotus-compatible) calendar
 
 _FULL = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 _SHORT = re.compile(r"^\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})\s*日?\s*$")
@@ -20,12 +20,12 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９／．－", "012345678
 
 def to_serial(day: date) -> int:
     """The number a spreadsheet stores for a date (for a chart's axis bounds, where no date cell is)."""
-    return (day - _EXCEL_EPOCH).days
+    return (day - EXCEL_EPOCH).days
 
 
 def from_serial(serial: float) -> date:
     """The date an Excel serial number stands for (the time of day is dropped)."""
-    return _EXCEL_EPOCH + timedelta(days=int(serial))
+    return EXCEL_EPOCH + timedelta(days=int(serial))
 
 
 def parse_date(value: object, default_year: int | None = None) -> date | None:

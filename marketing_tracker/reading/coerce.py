@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from marketing_tracker.core.dates import from_serial, parse_date
+from marketing_tracker.core.dates import EXCEL_EPOCH, from_serial, parse_date
 from marketing_tracker.core.schema import ENUMERATIONS, MAX_NUMBER, Column, Enumeration
 from marketing_tracker.reading.numfmt import Percent
 
@@ -30,7 +30,7 @@ _SERIAL_RANGE = (1, 2958465)  # 1900-01-01 .. 9999-12-31
 PLAUSIBLE_MARGIN = timedelta(days=366)
 #: Day 0 of the serials python-calamine turns into dates: .xlsx and .xls count serial 1 as 1900-01-01
 #: (and keep Lotus's 29 February 1900), .ods counts from 1899-12-30; only serials below 61 differ.
-XLSX_EPOCH, ODS_EPOCH = date(1899, 12, 31), date(1899, 12, 30)
+XLSX_EPOCH, ODS_EPOCH = date(1899, 12, 31), EXCEL_EPOCH
 
 
 @dataclass(frozen=True)
