@@ -8,6 +8,7 @@ callers that already catch ``ValueError`` or ``OSError`` keep working.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -75,6 +76,7 @@ _INVISIBLE = [*range(0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *r
 _VISIBLE = {code: (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}") for code in _INVISIBLE}
 _VISIBLE.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
 _JSON_ESCAPES = {code: f"\\u{code:04x}" for code in _INVISIBLE if code >= 0x7F}
+_JSON_RAW = re.compile("[" + "".join(re.escape(chr(code)) for code in _JSON_ESCAPES) + "]")
 
 
 def visible(text: str) -> str:
@@ -91,6 +93,8 @@ def visible(text: str) -> str:
 def json_visible(document: str) -> str:
     """A JSON document with the controls JSON lets through raw (DEL, C1, bidi marks) escaped.
 
-    Still the same JSON (``\\u009b`` is the character U+009B), but safe on a terminal too.
+    Still the same JSON (``\\u009b`` is the character U+009B), but safe on a terminal too. The
+    search runs first: ``str.translate`` looks up every character in Python (0.9 s for the
+    8 MB report of a 50,000-task tracker), the search runs in C and nearly always finds none.
     """
-    return document.translate(_JSON_ESCAPES)
+    return document.translate(_JSON_ESCAPES) if _JSON_RAW.search(document) else document
