@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import compress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from marketing_tracker.core.dates import parse_date
 from marketing_tracker.core.errors import first_line
@@ -571,55 +571,123 @@ def _header_row(sheet: Sheet, rows: list[list[Any]]) -> tuple[int, int]:
     return best_row, best_score
 
 
+class _ColumnReader(NamedTuple):
+    """How one schema column of a table is read: chosen once per column, used for every row.
+
+    Named for the reader of the code; the row loop takes them as plain tuples (50,000 rows x 15 columns).
+    """
+
+    key: str
+    position: int  # the column's 0-based position in the file
+    coerce: Any  # reading.coerce coercer: raw cell -> (value, finding code, shown)
+    column: Column
+    clean_type: type | None  # a cell of this type is taken as it is (a date in a date column)
+    exact: dict[str, Any] | None  # a dropdown label as picked -> its key, skipping the coercer
+    is_percent: bool
+    dates: tuple[date, date] | None  # the dates the campaign can mean, for a clean date
+
+
+@dataclass
+class _Header:
+    """What a table's header row says: schema columns and inserted ones by position, and what was odd."""
+
+    columns: dict[str, int]
+    extra: dict[str, int]
+    findings: list[Finding]
+
+
+@dataclass
+class _People:
+    """The RACI matrix's person columns, one block read only where a cell holds something."""
+
+    first: int = 0
+    end: int = 0
+    by_offset: dict[int, tuple[str, Column]] = field(default_factory=dict)
+
+    @property
+    def offsets(self) -> range:
+        return range(self.end - self.first)
+
+
 def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]], default_year: int | None,
                 phase_labels: dict[str, str],
                 errors: Sequence[tuple[int, int, str]] = (), window: Window | None = None,
                 percent: Sequence[tuple[int, int]] = ()) -> tuple[Table, list[Finding]]:
-    findings: list[Finding] = []
+    """One table sheet -> records and findings: the header, then the rows, then the template's broken formulas."""
+    header = _read_header(sheet, name, header_row, rows[header_row] if header_row < len(rows) else [])
+    findings = header.findings
+    table = Table(sheet.key, name, header_row + 1, header.columns, header.extra)
+    numfmt.mark_percent(rows, percent, numfmt.percent_columns(sheet.key, header.columns))
+    readers = _column_readers(sheet, header.columns, default_year, phase_labels, window)
+    people = _people(header.extra) if sheet.key == "raci" else _People()
+    # Columns a team inserted are kept as the cells hold them, under ``extra:<header>`` (merge, split
+    # and update carry them on); no rule looks at them.
+    inserted = [(extra_key(label), i) for label, i in header.extra.items()] if sheet.key != "raci" else []
+    _read_rows(sheet, name, header_row, rows, readers, people, inserted, table, findings, default_year)
+    findings += _formula_errors(sheet, name, header_row, header.columns, errors)
+    return table, findings
+
+
+def _read_header(sheet: Sheet, name: str, header_row: int, header: list[Any]) -> _Header:
+    """Schema columns found by label (first wins), the others kept as inserted columns (RACI: one per person)."""
     index = _HEADERS[sheet.key]
-    header = rows[header_row] if header_row < len(rows) else []
-    columns: dict[str, int] = {}
-    extra: dict[str, int] = {}
+    found = _Header({}, {}, [])
     for c, value in enumerate(header):
         if not isinstance(value, str) or not value.strip():
             continue
         key = index.get(_normalise_header(value))
-        if key is not None and key not in columns:
-            columns[key] = c
-        elif sheet.key == "raci":
-            extra[value.strip()] = c  # one column per person
-        else:
-            extra[value.strip()] = c
-            findings.append(Finding("extra-column", name, f"{xl_col_to_name(c)}{header_row + 1}", header_row + 1,
-                                    value=value.strip(), table=sheet.key))
-    table = Table(sheet.key, name, header_row + 1, columns, extra)
-    numfmt.mark_percent(rows, percent, numfmt.percent_columns(sheet.key, columns))
+        if key is not None and key not in found.columns:
+            found.columns[key] = c
+            continue
+        found.extra[value.strip()] = c
+        if sheet.key != "raci":
+            found.findings.append(Finding("extra-column", name, f"{xl_col_to_name(c)}{header_row + 1}", header_row + 1,
+                                          value=value.strip(), table=sheet.key))
     for column in sheet.columns:
-        if column.required and not column.computed and column.key not in columns:
-            findings.append(_header_missing(sheet, name, header_row, column, header))
+        if column.required and not column.computed and column.key not in found.columns:
+            found.findings.append(_header_missing(sheet, name, header_row, column, header))
+    return found
+
+
+def _column_readers(sheet: Sheet, columns: dict[str, int], default_year: int | None, phase_labels: dict[str, str],
+                    window: Window | None) -> list[_ColumnReader]:
+    """A reader per schema column present in the file (computed columns are recomputed, never read)."""
+    readers = []
+    for column in sheet.columns:
+        if column.computed or column.key not in columns:
+            continue
+        coerce = coercer_for(column, default_year, phase_labels, window)
+        readers.append(_ColumnReader(column.key, columns[column.key], coerce, column, CLEAN_TYPES.get(column.kind),
+                                     getattr(coerce, "exact", None), column.kind == "percent",
+                                     (window.first, window.last) if window and column.kind == "date" else None))
+    return readers
+
+
+def _people(extra: dict[str, int]) -> _People:
+    """The RACI matrix has a column per person, nearly all empty: one block, looked at only where filled."""
+    if not extra:
+        return _People()
+    people = sorted((i, f"person:{person}", Column(f"person:{person}", Text(person, person), "choice", choices="raci"))
+                    for person, i in extra.items())
+    first = people[0][0]
+    return _People(first, people[-1][0] + 1, {i - first: (key, column) for i, key, column in people})
+
+
+def _read_rows(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]], readers: list[_ColumnReader],
+               people: _People, inserted: list[tuple[str, int]], table: Table, findings: list[Finding],
+               default_year: int | None) -> None:
+    """Every row below the header into a record; blank rows are skipped, row numbers stay those of the file.
+
+    Clean values (a date in a date column, a picked dropdown label) skip the coercer: with 50,000
+    rows the call per cell was most of the reading time. A clean date is taken as it is only inside
+    the dates the campaign can mean.
+    """
+    width = max([r.position for r in readers] + [i for _k, i in inserted] + [people.end - 1, 0]) + 1
     raci = coercer_for(Column("role", sheet.columns[0].label, "choice", choices="raci"), default_year)
-    # One entry per column to read: (record key, column index, coercer, schema column for messages).
-    inputs = [(c.key, columns[c.key], coercer_for(c, default_year, phase_labels, window), c) for c in sheet.columns
-              if not c.computed and c.key in columns]
-    # The RACI matrix has a column per person, nearly all empty: read it as one block, looking
-    # only at the cells that hold something.
-    people = sorted(((i, f"person:{person}", Column(f"person:{person}", Text(person, person), "choice", choices="raci"))
-                     for person, i in extra.items()) if sheet.key == "raci" else [])
-    block = (people[0][0], people[-1][0] + 1) if people else (0, 0)
-    by_offset = {i - block[0]: (key, column) for i, key, column in people}
-    offsets = range(block[1] - block[0])
-    # Columns a team inserted are kept as the cells hold them, under ``extra:<header>`` (merge, split
-    # and update carry them on); no rule looks at them.
-    inserted = [(extra_key(header), i) for header, i in extra.items()] if sheet.key != "raci" else []
-    width = max([i for _k, i, _f, _c in inputs] + [i for _k, i in inserted] + [block[1] - 1, 0]) + 1
-    # Clean values (a date in a date column, a picked dropdown label) skip the coercer: with
-    # 50,000 rows the call per cell was most of the reading time.
-    # A clean date is taken as it is only inside the dates the campaign can mean (first, last).
-    fast = [(key, i, coerce, column, CLEAN_TYPES.get(column.kind), getattr(coerce, "exact", None),
-             column.kind == "percent", (window.first, window.last) if window and column.kind == "date" else None)
-            for key, i, coerce, column in inputs]
     records = table.records
     none_type, str_type, float_type, top = type(None), str, float, MAX_NUMBER
+    # Plain tuples in the loop: unpacking is fast only for an exact tuple, not a NamedTuple.
+    fast = [tuple(reader) for reader in readers]
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
         if len(row) < width:
@@ -663,35 +731,42 @@ def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]],
                 findings.append(_coercion_finding(code, sheet.key, name, i, r + 1, column, cell, value, shown))
             if value is not None:
                 values[key] = value
-        if people and any(segment := row[block[0]:block[1]]):
-            for offset in compress(offsets, segment):  # only the cells that hold something, found in C
-                cell = segment[offset]
-                if offset not in by_offset or (cell.__class__ is str and cell.isspace()):
-                    continue
-                key, column = by_offset[offset]
-                if cell.__class__ is CellError:
-                    raw[key] = cell
-                    findings.append(_cell_error(sheet.key, name, block[0] + offset, r + 1, column, cell))
-                    continue
-                value, code, shown = raci(cell)
-                raw[key] = cell
-                if code is not None:
-                    findings.append(_coercion_finding(code, sheet.key, name, block[0] + offset, r + 1, column, cell, value,
-                                                      shown))
-                if value is not None:
-                    values[key] = value
-        if values or raw:  # blank rows anywhere are skipped; row numbers stay those of the file
+        if people.by_offset and any(segment := row[people.first:people.end]):
+            _read_roles(sheet, name, r + 1, segment, people, raci, values, raw, findings)
+        if values or raw:
             for key, i in inserted:
                 cell = row[i]
                 if not is_blank(cell) and cell.__class__ is not CellError:
                     values[key] = canonical(sheet.key, key, cell)
             records.append(Record(r + 1, values, raw))
+
+
+def _read_roles(sheet: Sheet, name: str, row: int, segment: list[Any], people: _People, raci: Any,
+                values: dict[str, Any], raw: dict[str, Any], findings: list[Finding]) -> None:
+    """The roles in one row of the RACI matrix's person block: only the cells that hold something, found in C."""
+    for offset in compress(people.offsets, segment):
+        cell = segment[offset]
+        if offset not in people.by_offset or (cell.__class__ is str and cell.isspace()):
+            continue
+        key, column = people.by_offset[offset]
+        if cell.__class__ is CellError:
+            raw[key] = cell
+            findings.append(_cell_error(sheet.key, name, people.first + offset, row, column, cell))
+            continue
+        value, code, shown = raci(cell)
+        raw[key] = cell
+        if code is not None:
+            findings.append(_coercion_finding(code, sheet.key, name, people.first + offset, row, column, cell, value, shown))
+        if value is not None:
+            values[key] = value
+
+
+def _formula_errors(sheet: Sheet, name: str, header_row: int, columns: dict[str, int],
+                    errors: Sequence[tuple[int, int, str]]) -> list[Finding]:
+    """The template's own formulas, broken (their values are recomputed from the row, never read)."""
     computed = {columns[c.key]: c for c in sheet.columns if c.computed and c.key in columns}
-    for r, c, text in errors:  # the template's own formulas, broken (the values are recomputed from the row)
-        if c in computed and r > header_row:
-            findings.append(Finding("formula-error", name, f"{xl_col_to_name(c)}{r + 1}", r + 1, computed[c].key,
-                                    text, table=sheet.key))
-    return table, findings
+    return [Finding("formula-error", name, f"{xl_col_to_name(c)}{r + 1}", r + 1, computed[c].key, text, table=sheet.key)
+            for r, c, text in errors if c in computed and r > header_row]
 
 
 def _cell_error(table: str, sheet: str, col: int, row: int, column: Column, cell: str) -> Finding:
