@@ -42,6 +42,7 @@ from marketing_tracker.reading import numfmt
 #: sheets span 7.7 million; 16 million cost the parser and the grids about 600 MB at the peak).
 MAX_CELLS = 16_000_000
 _CHUNK = 1 << 20
+_SCAN_AFTER_LARGEST = 4 << 20  # a part this large (unpacked) is scanned after the largest (see _scan_xlsx)
 _MAX_TAG = 4096  # how far before an error mark its cell's tag may begin
 _MAX_CELL = 1 << 20  # how long a cell, or a tag carried over to the next chunk, may be
 _ERROR_MARK = b't="e"'
@@ -153,10 +154,14 @@ def _scan_xlsx(path: Path) -> Scanner:
     order = sorted(sizes, key=sizes.__getitem__)
     stop = threading.Event()
 
+    largest = order[-1:]
+
     def run(names: list[str]) -> None:
         try:
             with zipfile.ZipFile(path) as archive:
                 for name in names:
+                    if name not in largest and sizes[name] > _SCAN_AFTER_LARGEST and largest:
+                        results[largest[0]].exception()  # waits: see below
                     percent = numfmt.XlsxPercentCells(percent_styles) if percent_styles else None
                     results[name].set_result(_scan_guarded(archive, parts[name], name, stop, percent))
         except Exception:  # noqa: BLE001 - the zip opened a moment ago: what is left is the parser's, in a child
@@ -166,7 +171,10 @@ def _scan_xlsx(path: Path) -> Scanner:
 
     # The largest part (the task sheet) has a thread of its own, so that it is done before the
     # parser gets to it; the small ones are ready at once for the sheets the reader parses first.
-    for names in (order[-1:], order[:-1]):
+    # A second large one (the RACI matrix of a big campaign) waits until the largest is scanned:
+    # both searches would share one interpreter lock, and the parser waits for the largest, so
+    # the one that matters would take nearly twice as long.
+    for names in (largest, order[:-1]):
         threading.Thread(target=run, args=(names,), name="marketing-tracker-scan", daemon=True).start()
     # A sheet the parser lists and the scan did not find (a workbook part it reads otherwise) is not vouched for.
     return Scanner(lambda name: results[name].result() if name in results else SheetScan(vouched=False), stop=stop)
