@@ -51,7 +51,7 @@ from marketing_tracker.core.schema import (
     Sheet,
     Text,
 )
-from marketing_tracker.reading import isolated, numfmt
+from marketing_tracker.reading import numfmt
 from marketing_tracker.reading.coerce import (
     CLEAN_TYPES,
     ODS_EPOCH,
@@ -356,6 +356,8 @@ def _open(path: str | os.PathLike[str]) -> _Source:
     if scanner.refusal:
         raise UnreadableFile(f"{location}: {scanner.refusal}")
     if scanner.isolate:  # the scan could not follow the file: every sheet is parsed in a child process
+        from marketing_tracker.reading import isolated  # rare: its subprocess and pickle are not loaded for every read
+
         try:
             return _Source(isolated.load(location), scanner, container.has_macros, None, container.kind)  # parsed there
         except UnreadableFile as exc:
@@ -452,6 +454,8 @@ def _grid(source: _Source, name: str, handle: _Handle) -> list[list[Any]]:
             with handle.lock:
                 rows, merged = _parsed(source, name, handle.workbook.get_sheet_by_name(name))
         else:  # a dialect the scan does not read exactly as the parser does: an abort costs only a child process
+            from marketing_tracker.reading import isolated
+
             rows, merged = _parsed(source, name, isolated.load(source.path, [name]).get_sheet_by_name(name))
     except UnreadableFile:
         raise
