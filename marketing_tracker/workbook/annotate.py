@@ -22,9 +22,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from marketing_tracker.core.cells import quote_sheet
 from marketing_tracker.core.errors import TrackerError, visible
 from marketing_tracker.core.fileio import atomic_output
-from marketing_tracker.core.findings import Finding, sort_findings
+from marketing_tracker.core.findings import SEVERITY_ORDER, Finding, sort_findings
 from marketing_tracker.core.schema import META_SHEET, Locale, Text
 from marketing_tracker.workbook.printing import Page, set_up_openpyxl
 
@@ -64,7 +65,7 @@ def annotate(source: str | os.PathLike[str], findings: list[Finding], target: st
         comment = Comment(text, AUTHOR)
         comment.width, comment.height = 320, 40 + 40 * len(items)
         target_cell.comment = comment
-        worst = min(items, key=lambda f: ("error", "warning", "info").index(f.severity)).severity
+        worst = min(items, key=lambda f: SEVERITY_ORDER[f.severity]).severity
         if worst in FILLS:
             target_cell.fill = PatternFill("solid", fgColor=FILLS[worst])
 
@@ -108,7 +109,7 @@ def _finding_row(sheet: Any, row: int, finding: Finding, locale: Locale, *, link
         sheet.cell(row, 1).fill = PatternFill("solid", fgColor=FILLS[finding.severity])
     if linked:
         link = sheet.cell(row, 4)
-        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{finding.sheet}'!{finding.cell}")
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quote_sheet(finding.sheet)}!{finding.cell}")
         link.font = Font(color="0563C1", underline="single")
 
 

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from marketing_tracker import __version__
+from marketing_tracker.core.cells import cell_address, column_letters, quote_sheet
 from marketing_tracker.core.errors import TrackerError
 from marketing_tracker.core.fileio import atomic_output, gc_paused
 from marketing_tracker.core.issued import CAMPAIGN_ID_KEY, COPY_KEY, WHOLE, campaign_id, extra_header, is_extra, meta_rows
@@ -86,6 +86,7 @@ from marketing_tracker.core.schema import (
     sheet_title,
 )
 from marketing_tracker.workbook import xlsxwriter_calls
+from marketing_tracker.workbook.formats import FormatCache
 from marketing_tracker.workbook.printing import FIT_SHARE, Page, column_points, fit_scale, printable_points, set_up
 
 PROTECT_OPTIONS = {
@@ -151,7 +152,7 @@ class _Table:
     rows_in_use: int = 0  # the rows filled when written: what prints
 
     def __post_init__(self) -> None:
-        self.letters = {c.key: xl_col_to_name(i) for i, c in enumerate(self.columns)}
+        self.letters = {c.key: column_letters(i) for i, c in enumerate(self.columns)}
 
     def col(self, key: str) -> int:
         return [c.key for c in self.columns].index(key)
@@ -159,7 +160,7 @@ class _Table:
     def area(self, key: str) -> str:
         """Absolute reference of a column's data rows on this sheet, for a defined name."""
         letter = self.letters[key]
-        return f"{_quote(self.title)}!${letter}${self.first_row + 1}:${letter}${self.last_row + 1}"
+        return f"{quote_sheet(self.title)}!${letter}${self.first_row + 1}:${letter}${self.last_row + 1}"
 
 
 class _Sheet(Worksheet):  # type: ignore[misc]
@@ -210,10 +211,6 @@ def raci_roles(task: Task) -> dict[str, str]:
     return roles
 
 
-def _quote(sheet: str) -> str:
-    return "'" + sheet.replace("'", "''") + "'"
-
-
 def _literal(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
@@ -229,7 +226,6 @@ class _TrackerWriter:
         self.locale = locale
         self.password = password or ""
         self.spare_rows = spare_rows
-        self.formats: dict[tuple[tuple[str, Any], ...], Any] = {}
         start, end = plan.campaign.start, plan.campaign.end
         dates = [d for t in plan.tasks for d in (t.start, t.end) if d] + [m.due for m in plan.milestones]
         self.window = (min([start, *dates]) - timedelta(days=DATE_WINDOW_DAYS),
@@ -240,10 +236,7 @@ class _TrackerWriter:
         return text.get(self.locale)
 
     def fmt(self, **props: Any) -> Any:
-        key = tuple(sorted(props.items()))
-        if key not in self.formats:
-            self.formats[key] = self.book.add_format(props)
-        return self.formats[key]
+        return self.formats(**props)
 
     # ------------------------------------------------------------------ the workbook
 
@@ -253,6 +246,7 @@ class _TrackerWriter:
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
             "default_date_format": NUMBER_FORMATS["date"],
         })
+        self.formats = FormatCache(self.book)
         stamp = datetime.combine(c.start, time())
         self.book.set_properties({
             "title": f"{c.name} · {self.t(TASKS.title)}", "subject": c.name, "author": c.exec_owner or c.plan_owner,
@@ -417,7 +411,7 @@ class _TrackerWriter:
     def _validate(self, ws: _Sheet, table: _Table, col: int, column: Column) -> None:
         """Excel data validation for one input column, from its kind."""
         first, last = table.first_row, table.last_row
-        cell = xl_rowcol_to_cell(first, col)
+        cell = cell_address(first, col)
         letter = table.letters[column.key]
         options: dict[str, Any]
         kind: str = column.kind
@@ -479,14 +473,15 @@ class _TrackerWriter:
 
     def _tasks(self, ws: _Sheet) -> None:
         table = self.tables["tasks"]
+        blank = TASKS.defaults
         records = []
         for t in self.plan.tasks:
             phase = self.plan.phase(t.phase)
             records.append({
                 "task_id": t.id, "name": t.name, "description": t.description,
                 "phase": phase.label(self.locale) if phase else t.phase, "owner": t.owner,
-                "planned_start": t.start, "planned_end": t.end, "progress": 0,
-                "status": STATUSES.label("not_started", self.locale),
+                "planned_start": t.start, "planned_end": t.end, "progress": blank["progress"],
+                "status": STATUSES.label(str(blank["status"]), self.locale),
                 "depends_on": ",".join(t.depends_on), "budget_planned": t.budget,
                 "baseline_start": t.start, "baseline_end": t.end,
             })
@@ -527,7 +522,7 @@ class _TrackerWriter:
                           border=1, rotation=90 if weekly else 0)
         month = self.fmt(bold=True, font_size=9, font_color=TITLE_FONT)
         flag = self.fmt(font_color="#C00000", align="center", bold=True)
-        first_letter = xl_col_to_name(first_col)
+        first_letter = column_letters(first_col)
         shown_month = None
         for index, day in enumerate(columns):
             col = first_col + index
@@ -535,7 +530,7 @@ class _TrackerWriter:
                 shown_month = (day.year, day.month)
                 ws.write_string(TITLE_ROW, col, f"{day.year}-{day.month:02d}", month)
             ws.write_datetime(HEADER_ROW, col, datetime.combine(day, time()), header)
-            letter = xl_col_to_name(col)
+            letter = column_letters(col)
             count = (f'COUNTIFS(mt_ms_due,">="&{letter}${HEADER_ROW + 1},mt_ms_due,"<="&{letter}${HEADER_ROW + 1}+6)'
                      if weekly else f"COUNTIF(mt_ms_due,{letter}${HEADER_ROW + 1})")
             ws.write_formula(NOTE_ROW, col, f'=IF({count}>0,"{MILESTONE_FLAG}","")', flag, "")
@@ -650,8 +645,8 @@ class _TrackerWriter:
             items = values[key] or [""]
             for offset, item in enumerate(items):
                 ws.write_string(FIRST_DATA_ROW + offset, col, item)
-            letter = xl_col_to_name(col)
-            self.book.define_name(f"mt_list_{key}", f"={_quote(title)}!${letter}${FIRST_DATA_ROW + 1}:"
+            letter = column_letters(col)
+            self.book.define_name(f"mt_list_{key}", f"={quote_sheet(title)}!${letter}${FIRST_DATA_ROW + 1}:"
                                                     f"${letter}${FIRST_DATA_ROW + len(items)}")
         ws.protect(self.password, PROTECT_OPTIONS)
         ws.hide()  # the dropdowns' source: a helper, not a page anyone reads or prints
@@ -684,7 +679,7 @@ class _TrackerWriter:
                     iso = f'SUBSTITUTE({iso},"{separator}","{replacement}")'
                 ws.write_formula(row, 1, f'=IF({as_of_input}="",TODAY(),IF(ISNUMBER({as_of_input}),{as_of_input},'
                                          f'IFERROR(DATEVALUE({iso}),TODAY())))', date_out, "")
-                self.book.define_name("mt_asof", f"={_quote(ws.name)}!$B${row + 1}")
+                self.book.define_name("mt_asof", f"={quote_sheet(ws.name)}!$B${row + 1}")
             elif info.kind == "date":
                 value = values.get(info.key)
                 if isinstance(value, date):
@@ -785,7 +780,7 @@ class _TrackerWriter:
         row += 1
         for key in ("info", "tasks", "milestones", "kpis", "kpi_log", "issues", "raci", "lists"):
             target = sheet_title(key, self.locale)
-            ws.write_url(row, 1, f"internal:{_quote(target)}!A1", string=target)
+            ws.write_url(row, 1, f"internal:{quote_sheet(target)}!A1", string=target)
             sheet = next((s for s in TABLE_SHEETS if s.key == key), None)
             ws.write_string(row, 2, self.t(sheet.help) if sheet else "", wrap)
             row += 1
