@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,6 +12,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from marketing_tracker.core.cells import cell_address, column_index, column_letters, quote_sheet
 from marketing_tracker.core.dates import parse_date
+from marketing_tracker.core.derived import LoggedDay, kpi_achievement, kpi_actual, kpi_days
 from marketing_tracker.core.findings import SEVERITIES, SEVERITY_ORDER, count_by_severity
 from marketing_tracker.core.numbers import FULLWIDTH, as_found, as_understood
 from marketing_tracker.core.schema import TABLE_SHEETS, TASKS
@@ -66,3 +70,42 @@ def test_a_new_task_row_starts_at_progress_0_not_started_and_nothing_else_starts
     assert TASKS.defaults == {"progress": 0, "status": "not_started"}
     assert {s.key: s.defaults for s in TABLE_SHEETS if s is not TASKS} == {s.key: {} for s in TABLE_SHEETS if s is not TASKS}
     assert PREFILLED == {("tasks", "progress"): 0, ("tasks", "status"): "not_started"}
+
+
+LOG = [{"date": date(2024, 6, 1), "kpi": "GMV", "value": 100.0}, {"date": date(2024, 6, 1), "kpi": "gmv", "value": 50.0},
+       {"date": date(2024, 6, 3), "kpi": "GMV", "value": 30.0}, {"date": date(2024, 6, 2), "kpi": "CVR", "value": 3.0},
+       {"date": date(2024, 6, 3), "kpi": "GMV"}, {"kpi": "GMV", "value": 7.0}]  # the last two: no value, no day
+
+
+def test_a_kpis_days_are_its_rows_by_name_or_key_per_day_oldest_first() -> None:
+    assert kpi_days(LOG, "GMV", "gmv", "sum") == [LoggedDay(date(2024, 6, 1), 150.0), LoggedDay(date(2024, 6, 3), 30.0)]
+    assert kpi_days(LOG, "GMV", "gmv", "latest") == [LoggedDay(date(2024, 6, 1), 75.0), LoggedDay(date(2024, 6, 3), 30.0)]
+
+
+@pytest.mark.parametrize(("aggregate", "actual"), [("sum", 180.0), ("latest", 30.0)])
+def test_a_kpis_actual_adds_every_day_or_takes_the_latest(aggregate: str, actual: float) -> None:
+    assert kpi_actual(LOG, "GMV", "gmv", aggregate) == actual
+
+
+def test_a_kpi_with_nothing_logged_has_no_actual_and_no_achievement() -> None:
+    assert (kpi_actual(LOG, "Reach", "reach", "sum"), kpi_achievement(None, 100.0, "higher")) == (None, None)
+
+
+@pytest.mark.parametrize(("actual", "direction", "achievement"), [(80.0, "higher", 0.8), (80.0, "lower", 1.25),
+                                                                  (0.0, "lower", None)])
+def test_achievement_is_actual_over_target_or_the_inverse_where_lower_is_better(actual: float, direction: str,
+                                                                                achievement: float | None) -> None:
+    assert kpi_achievement(actual, 100.0, direction) == achievement
+
+
+@given(st.lists(st.tuples(st.integers(min_value=1, max_value=9), st.sampled_from(["GMV", "gmv", "CVR"]),
+                          st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)), max_size=30),
+       st.sampled_from(["sum", "latest"]))
+def test_the_actual_is_the_one_pandas_computed_for_the_recap(rows: list[tuple[int, str, float]], aggregate: str) -> None:
+    """The recap's KPI actual was a pandas groupby; the shared pandas-free helper gives the same figure."""
+    log = [{"date": date(2024, 6, day), "kpi": kpi, "value": value} for day, kpi, value in rows]
+    frame = pd.DataFrame(log, columns=["date", "kpi", "value"])
+    mine = frame[(frame["kpi"] == "GMV") | (frame["kpi"] == "gmv")]
+    daily = mine.groupby("date")["value"].agg("mean" if aggregate == "latest" else "sum").sort_index()
+    expected = None if daily.empty else float(daily.iloc[-1] if aggregate == "latest" else daily.sum())
+    assert kpi_actual(log, "GMV", "gmv", aggregate) == (None if expected is None else pytest.approx(expected, abs=1e-6))
