@@ -79,6 +79,7 @@ from marketing_tracker.core.schema import (
     VALIDATION_ERRORS,
     Column,
     Enumeration,
+    Field,
     Limits,
     Locale,
     Sheet,
@@ -213,6 +214,31 @@ def raci_roles(task: Task) -> dict[str, str]:
 
 def _literal(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class _InfoFormats:
+    """The formats the campaign-info sheet's blocks share."""
+
+    label: Any
+    text_in: Any
+    date_in: Any
+    date_out: Any
+    section: Any
+
+
+def _as_of_formula(as_of_input: str) -> str:
+    """The status date: the one typed in ``as_of_input``, else today.
+
+    A status date kept as text ("2024/11/15" where the locale does not take it for a date) is
+    read as the ISO date it spells (which DATEVALUE takes in every locale); one that is no date
+    falls back to today, so no formula counts delays from a text.
+    """
+    iso = f'TRIM({as_of_input})'
+    for separator, replacement in (("/", "-"), (".", "-"), ("年", "-"), ("月", "-"), ("日", "")):
+        iso = f'SUBSTITUTE({iso},"{separator}","{replacement}")'
+    return (f'=IF({as_of_input}="",TODAY(),IF(ISNUMBER({as_of_input}),{as_of_input},'
+            f'IFERROR(DATEVALUE({iso}),TODAY())))')
 
 
 class _TrackerWriter:
@@ -652,85 +678,102 @@ class _TrackerWriter:
         ws.hide()  # the dropdowns' source: a helper, not a page anyone reads or prints
 
     def _info(self, ws: _Sheet) -> None:
-        c, plan = self.plan.campaign, self.plan
+        """The campaign-info sheet: the campaign's fields, its goals, its phases and its people, one block each."""
+        c = self.plan.campaign
         ws.set_column(0, 0, 20)
         ws.set_column(1, 1, 36)
         ws.set_column(2, 4, 14)
         title_format = self.fmt(bold=True, font_size=14, font_color=TITLE_FONT)
-        label = self.fmt(bold=True, bg_color=HEADER_FILL, border=1)
-        text_in = self.fmt(locked=False, border=1)
-        date_in = self.fmt(locked=False, border=1, num_format=NUMBER_FORMATS["date"])
-        date_out = self.fmt(locked=True, border=1, bg_color=COMPUTED_FILL, num_format=NUMBER_FORMATS["date"])
-        section = self.fmt(bold=True, font_size=12, font_color=TITLE_FONT)
+        formats = _InfoFormats(
+            label=self.fmt(bold=True, bg_color=HEADER_FILL, border=1),
+            text_in=self.fmt(locked=False, border=1),
+            date_in=self.fmt(locked=False, border=1, num_format=NUMBER_FORMATS["date"]),
+            date_out=self.fmt(locked=True, border=1, bg_color=COMPUTED_FILL, num_format=NUMBER_FORMATS["date"]),
+            section=self.fmt(bold=True, font_size=12, font_color=TITLE_FONT),
+        )
         ws.write_string(TITLE_ROW, 0, f"{c.name} · {self.t(INFO_TITLE)}", title_format)
+        row = self._info_fields(ws, FIRST_DATA_ROW - 1, formats)
+        row = self._info_goals(ws, row + 1, formats)
+        row = self._info_phases(ws, row + 1, formats)
+        row = self._info_people(ws, row + 1, formats)
+        ws.protect(self.password, PROTECT_OPTIONS)
+        set_up(ws, Page(c.name, self.t(INFO_TITLE), self.locale, area=(0, 0, row - 1, 2), one_page=True))
+
+    def _info_fields(self, ws: _Sheet, row: int, formats: _InfoFormats) -> int:
+        """The campaign's fields, a label and a value each, from ``row``; returns the row after them."""
+        c = self.plan.campaign
         values = {"name": c.name, "start": c.start, "end": c.end, "plan_owner": c.plan_owner, "exec_owner": c.exec_owner,
                   "as_of_input": c.status_date}
-        row = FIRST_DATA_ROW - 1
         as_of_input = None
-        low, high = (datetime.combine(d, time()) for d in self.window)
         for info in INFO_FIELDS:
-            ws.write_string(row, 0, self.t(info.label), label)
+            ws.write_string(row, 0, self.t(info.label), formats.label)
             if info.computed:
-                # A status date kept as text ("2024/11/15" where the locale does not take it for a date)
-                # is read as the ISO date it spells (which DATEVALUE takes in every locale); one that is
-                # no date falls back to today, so no formula counts delays from a text.
-                iso = f'TRIM({as_of_input})'
-                for separator, replacement in (("/", "-"), (".", "-"), ("年", "-"), ("月", "-"), ("日", "")):
-                    iso = f'SUBSTITUTE({iso},"{separator}","{replacement}")'
-                ws.write_formula(row, 1, f'=IF({as_of_input}="",TODAY(),IF(ISNUMBER({as_of_input}),{as_of_input},'
-                                         f'IFERROR(DATEVALUE({iso}),TODAY())))', date_out, "")
+                ws.write_formula(row, 1, _as_of_formula(str(as_of_input)), formats.date_out, "")
                 self.book.define_name("mt_asof", f"={quote_sheet(ws.name)}!$B${row + 1}")
             elif info.kind == "date":
-                value = values.get(info.key)
-                if isinstance(value, date):
-                    ws.write_datetime(row, 1, datetime.combine(value, time()), date_in)
-                else:
-                    ws.write_blank(row, 1, None, date_in)
-                title, message = VALIDATION_ERRORS["date"]
-                ws.data_validation(row, 1, row, 1, {
-                    "validate": "date", "criteria": "between", "minimum": low, "maximum": high,
-                    "error_title": self.t(title), "input_title": self.t(info.label)[:32],
-                    "input_message": self.t(info.help)[:255] if info.help else "",
-                    "error_message": self.t(message).format(label=self.t(info.label), first=self.window[0],
-                                                            last=self.window[1])[:255]})
+                self._info_date(ws, row, info, values.get(info.key), formats)
                 if info.key == "as_of_input":
                     as_of_input = f"B{row + 1}"
             else:
-                ws.write_string(row, 1, str(values.get(info.key, "")), text_in)
+                ws.write_string(row, 1, str(values.get(info.key, "")), formats.text_in)
             if info.help:
                 ws.write_string(row, 2, self.t(info.help), self.fmt(italic=True, font_color="#595959"))
             row += 1
+        return row
 
+    def _info_date(self, ws: _Sheet, row: int, info: Field, value: Any, formats: _InfoFormats) -> None:
+        """A date field's cell, validated to the dates the campaign can mean."""
+        if isinstance(value, date):
+            ws.write_datetime(row, 1, datetime.combine(value, time()), formats.date_in)
+        else:
+            ws.write_blank(row, 1, None, formats.date_in)
+        low, high = (datetime.combine(d, time()) for d in self.window)
+        title, message = VALIDATION_ERRORS["date"]
+        ws.data_validation(row, 1, row, 1, {
+            "validate": "date", "criteria": "between", "minimum": low, "maximum": high,
+            "error_title": self.t(title), "input_title": self.t(info.label)[:32],
+            "input_message": self.t(info.help)[:255] if info.help else "",
+            "error_message": self.t(message).format(label=self.t(info.label), first=self.window[0],
+                                                    last=self.window[1])[:255]})
+
+    def _info_goals(self, ws: _Sheet, row: int, formats: _InfoFormats) -> int:
+        """The numbered goals, with at least two empty lines to add more; returns the row after them."""
+        goals = self.plan.campaign.goals
+        ws.write_string(row, 0, self.t(INFO_GOALS), formats.section)
         row += 1
-        ws.write_string(row, 0, self.t(INFO_GOALS), section)
-        row += 1
-        for index, goal in enumerate([*c.goals, "", "", ""][: max(len(c.goals) + 2, 3)]):
+        for index, goal in enumerate([*goals, "", "", ""][: max(len(goals) + 2, 3)]):
             ws.write_number(row, 0, index + 1, self.fmt(align="center", border=1))
-            ws.write_string(row, 1, goal, text_in)
+            ws.write_string(row, 1, goal, formats.text_in)
             row += 1
+        return row
 
-        row = self._info_block(ws, row + 1, INFO_PHASES, INFO_PHASE_COLUMNS, section, label)
-        for p in plan.phases:
+    def _info_phases(self, ws: _Sheet, row: int, formats: _InfoFormats) -> int:
+        """The phases with their dates and ID prefixes; returns the row after them."""
+        row = self._info_block(ws, row, INFO_PHASES, INFO_PHASE_COLUMNS, formats.section, formats.label)
+        for p in self.plan.phases:
             ws.write_string(row, 0, p.label(self.locale), self.fmt(border=1))
-            ws.write_datetime(row, 1, datetime.combine(p.start, time()), date_in)
-            ws.write_datetime(row, 2, datetime.combine(p.end, time()), date_in)
+            ws.write_datetime(row, 1, datetime.combine(p.start, time()), formats.date_in)
+            ws.write_datetime(row, 2, datetime.combine(p.end, time()), formats.date_in)
             ws.write_string(row, 3, p.prefix or "", self.fmt(border=1, align="center"))
             row += 1
+        return row
 
-        row = self._info_block(ws, row + 1, INFO_PEOPLE, INFO_PEOPLE_COLUMNS, section, label)
+    def _info_people(self, ws: _Sheet, row: int, formats: _InfoFormats) -> int:
+        """Everyone the plan names, with ten spare lines to add people; returns the row after them."""
+        plan = self.plan
+        row = self._info_block(ws, row, INFO_PEOPLE, INFO_PEOPLE_COLUMNS, formats.section, formats.label)
         people = {p.name: p for p in plan.people}
         for name in plan.people_names():
             person = people.get(name)
             cells = [name, person.department, person.role, person.contact] if person else [name, "", "", ""]
             for col, value in enumerate(cells):
-                ws.write_string(row, col, value, text_in)
+                ws.write_string(row, col, value, formats.text_in)
             row += 1
         for _spare in range(10):
             for col in range(4):
-                ws.write_blank(row, col, None, text_in)
+                ws.write_blank(row, col, None, formats.text_in)
             row += 1
-        ws.protect(self.password, PROTECT_OPTIONS)
-        set_up(ws, Page(c.name, self.t(INFO_TITLE), self.locale, area=(0, 0, row - 1, 2), one_page=True))
+        return row
 
     def _info_block(self, ws: _Sheet, row: int, title: Text, headings: tuple[Text, ...], section: Any, label: Any) -> int:
         """A titled block with a header row on the info sheet; returns the first data row."""
