@@ -176,10 +176,11 @@ class _Sheet(Worksheet):  # type: ignore[misc]
 
     _verbatim = False
 
-    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+    def _prepare_formula(self, formula: str, *args: Any, **kwargs: Any) -> str:
+        # Any further parameter a newer xlsxwriter passes goes on to its own body untouched.
         if self._verbatim:
             return formula.removeprefix("=")
-        prepared: str = super()._prepare_formula(formula, expand_future_functions)
+        prepared: str = super()._prepare_formula(formula, *args, **kwargs)
         return prepared
 
     def write_formula_column(self, first: int, last: int, col: int, pattern: str, cell_format: Any) -> None:
