@@ -30,6 +30,7 @@ from marketing_tracker.reading.numfmt import Percent, is_percent_code
 from marketing_tracker.reading.reader import Tracker
 from marketing_tracker.workbook.annotate import annotate
 
+from .cells import headers, info_cells
 from .conftest import DATA, Gnumeric, LibreOffice, run_cli
 
 FILLED = DATA / "filled"
@@ -119,7 +120,8 @@ def test_a_number_that_is_no_date_is_a_bad_date_and_not_used(kind: str) -> None:
 def test_a_text_status_date_is_read_and_noted_at_its_cell(kind: str) -> None:
     tracker = read_tracker(meant(kind))
     notes = [(f.code, f.sheet, f.cell, f.params.get("other_value")) for f in tracker.findings if f.sheet == INFO]
-    assert (tracker.campaign.as_of, notes) == (date(2024, 11, 15), [("normalized", INFO, "B8", "2024-11-15")])
+    typed = info_cells(meant("xlsx"))["as_of_input"]  # the .ods and .xls copies have the same layout
+    assert (tracker.campaign.as_of, notes) == (date(2024, 11, 15), [("normalized", INFO, typed, "2024-11-15")])
 
 
 @pytest.mark.parametrize("kind", FORMATS)
@@ -127,8 +129,8 @@ def test_validate_json_carries_no_time_part(kind: str) -> None:
     done = run_cli("validate", str(meant(kind)), "--format", "json")
     findings = json.loads(done.stdout)["files"][0]["findings"]
     values = {f["cell"]: f["value"] for f in findings if f["sheet"] == TASKS and f["column"] == "actual_start"}
-    assert {cell: values[cell] for cell in ("H9", "H11")} == (
-        {"H9": "1900-01-09", "H11": "1900-02-13"} if kind == "ods" else {"H9": "1900-01-10", "H11": "1900-02-14"})
+    p002, e001 = (headers(meant("xlsx"))["tasks"].cell("actual_start", row) for row in (9, 11))
+    assert [values[p002], values[e001]] == (["1900-01-09", "1900-02-13"] if kind == "ods" else ["1900-01-10", "1900-02-14"])
 
 
 @pytest.mark.parametrize("kind", FORMATS)
@@ -147,9 +149,9 @@ def test_annotate_marks_150_percent_and_leaves_100_percent_alone(tmp_path: Path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         sheet = openpyxl.load_workbook(target)[TASKS]
-    table = tracker.tables["tasks"]
-    done, over = (sheet[table.cell("progress", task(tracker, t).row)].comment for t in ("M001", "M002"))
-    assert (done, over is not None and "150" in over.text) == (None, True)
+    cells = [headers(target)["tasks"].cell("progress", task(tracker, t).row) for t in ("M001", "M002")]
+    done, over = (sheet[cell].comment for cell in cells)
+    assert (done, over.text if over else None) == (None, f"[out-of-range] {cells[1]} 的「进度(%)」为 150，应在 0 - 100 之间")
 
 
 # --------------------------------------------------------------------------- an Excel-saved copy
