@@ -275,13 +275,13 @@ def test_the_box_admits_exactly_the_cells_up_to_its_bound(column: int, row: int)
     """The one-pass pattern made from a <dimension> ends at its bound: one column or row further is looked at."""
     import re
 
-    from marketing_tracker.reading.reader import xl_col_to_name
+    from marketing_tracker.core.cells import column_letters
     from marketing_tracker.reading.scan import _bound, _up_to
 
-    letters, digits = xl_col_to_name(column - 1), str(row)
+    letters, digits = column_letters(column - 1), str(row)
     columns, rows = re.compile(_up_to(letters, "A", "Z", "[A-Z]")), re.compile(_up_to(digits, "0", "9", r"\d"))
     last_column, last_row = _bound(letters.encode(), 26), _bound(digits.encode(), 10)
-    assert [bool(columns.fullmatch(xl_col_to_name(c - 1))) for c in (1, column, last_column, last_column + 1)] == \
+    assert [bool(columns.fullmatch(column_letters(c - 1))) for c in (1, column, last_column, last_column + 1)] == \
         [True, True, True, False]
     assert [bool(rows.fullmatch(str(r))) for r in (1, row, last_row, last_row + 1)] == [True, True, True, False]
     assert rows.fullmatch("0") is None and rows.fullmatch("0" + digits) is None
