@@ -23,6 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from marketing_tracker import load_plan, read_tracker, validate, write_tracker
+from marketing_tracker.core.dates import to_serial
 from marketing_tracker.core.findings import Finding
 from marketing_tracker.core.resources import sample_plan
 from marketing_tracker.reading.coerce import Window, make_date, percent
@@ -233,15 +234,12 @@ def test_reading_gnumerics_indented_ods_leaves_the_file_as_it_was(tmp_path: Path
 def test_the_workbooks_as_of_reads_a_text_status_date_or_falls_back_to_today(
         tmp_path: Path, libreoffice: LibreOffice, typed: str, expected: str) -> None:
     tracker = write_tracker(load_plan(sample_plan()), tmp_path / "618.xlsx")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        info = openpyxl.load_workbook(tracker)[INFO]
-    row = next(c.row for c in info["A"] if c.value == "数据截止日")
-    result = libreoffice.run({"input": str(tracker), "text": [{"sheet": INFO, "cell": f"B{row}", "value": typed}],
-                              "recalc": True, "read": [{"sheet": INFO, "cell": f"B{row + 1}"}]})
-    shown = result["read"][f"{INFO}!B{row + 1}"]
+    cells = info_cells(tracker)
+    result = libreoffice.run({"input": str(tracker), "text": [{"sheet": INFO, "cell": cells["as_of_input"], "value": typed}],
+                              "recalc": True, "read": [{"sheet": INFO, "cell": cells["as_of"]}]})
+    shown = result["read"][f"{INFO}!{cells['as_of']}"]
     day = date.today() if expected == "today" else date.fromisoformat(expected)
-    assert (shown["type"], shown["error"], shown["value"]) == ("FORMULA", 0, (day - date(1899, 12, 30)).days)
+    assert (shown["type"], shown["error"], shown["value"]) == ("FORMULA", 0, to_serial(day))
 
 
 # --------------------------------------------------------------------------- the rules, one by one
