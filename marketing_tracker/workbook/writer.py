@@ -242,6 +242,47 @@ def _as_of_formula(as_of_input: str) -> str:
             f'IFERROR(DATEVALUE({iso}),TODAY())))')
 
 
+@dataclass(frozen=True)
+class _GanttStrip:
+    """Where the tasks sheet's Gantt strip goes: a column per day, or per week (from a Monday) for a long campaign."""
+
+    days: list[date]  # the first day of each column
+    weekly: bool
+    first_col: int  # 0-based; one spacer column after the table
+    last_col: int
+
+    @classmethod
+    def of(cls, plan: Plan, table: _Table) -> _GanttStrip:
+        c = plan.campaign
+        weekly = (c.end - c.start).days + 1 > GANTT_DAILY_MAX_DAYS
+        begin = c.start - timedelta(days=c.start.weekday()) if weekly else c.start
+        days = [begin + timedelta(days=i) for i in range(0, (c.end - begin).days + 1, 7 if weekly else 1)]
+        first_col = len(table.columns) + 1
+        return cls(days, weekly, first_col, first_col + len(days) - 1)
+
+
+def _gantt_rules(table: _Table, strip: _GanttStrip) -> dict[str, str]:
+    """The conditional-format formula of each Gantt legend key, for the strip's top-left cell (Excel shifts it)."""
+    day_ref = f"{column_letters(strip.first_col)}${HEADER_ROW + 1}"
+    until = f"{day_ref}+6" if strip.weekly else day_ref
+    refs = {key: f"${table.letters[key]}{table.first_row + 1}" for key in
+            ("planned_start", "planned_end", "actual_start", "actual_end", "progress")}
+    in_plan = (f"AND(ISNUMBER({refs['planned_start']}),ISNUMBER({refs['planned_end']}),"
+               f"{refs['planned_start']}<={until},{refs['planned_end']}>={day_ref})")
+    in_actual = (f"AND(ISNUMBER({refs['actual_start']}),{refs['actual_start']}<={until},"
+                 f"IF(ISNUMBER({refs['actual_end']}),{refs['actual_end']},mt_asof)>={day_ref})")
+    done_until = (f"{refs['planned_start']}+({refs['planned_end']}-{refs['planned_start']}+1)"
+                  f"*MIN(100,N({refs['progress']}))/100")
+    return {
+        "slip": f"AND({in_actual},NOT({in_plan}))",
+        "progress": f"AND({in_plan},{day_ref}<{done_until})",
+        "actual": f"AND({in_plan},{in_actual})",
+        "planned": in_plan,
+        "today": f"AND(mt_asof>={day_ref},mt_asof<={until})",
+        "weekend": "" if strip.weekly else f"WEEKDAY({day_ref},2)>5",
+    }
+
+
 class _TrackerWriter:
     def __init__(self, plan: Plan, locale: Locale, password: str | None, spare_rows: int | None,
                  records: dict[str, list[dict[str, Any]]] | None = None,
@@ -535,24 +576,31 @@ class _TrackerWriter:
 
     def _gantt(self, ws: _Sheet, table: _Table) -> None:
         """A strip of day (or week) columns right of the table, drawn by conditional formats."""
-        c = self.plan.campaign
-        days = (c.end - c.start).days + 1
-        weekly = days > GANTT_DAILY_MAX_DAYS
-        begin = c.start - timedelta(days=c.start.weekday()) if weekly else c.start
-        step = 7 if weekly else 1
-        columns = [begin + timedelta(days=i) for i in range(0, (c.end - begin).days + 1, step)]
-        first_col = len(table.columns) + 1
-        last_col = first_col + len(columns) - 1
-        ws.set_column(first_col - 1, first_col - 1, 2, self.fmt(locked=True))
-        ws.set_column(first_col, last_col, GANTT_WEEK_WIDTH if weekly else GANTT_DAY_WIDTH, self.fmt(locked=True))
+        strip = _GanttStrip.of(self.plan, table)
+        ws.set_column(strip.first_col - 1, strip.first_col - 1, 2, self.fmt(locked=True))
+        ws.set_column(strip.first_col, strip.last_col, GANTT_WEEK_WIDTH if strip.weekly else GANTT_DAY_WIDTH,
+                      self.fmt(locked=True))
+        self._gantt_headers(ws, strip)
+        rules = _gantt_rules(table, strip)
+        for key, colour, _label in GANTT_LEGEND:
+            if rules[key]:
+                ws.conditional_format(table.first_row, strip.first_col, table.last_row, strip.last_col, {
+                    "type": "formula", "criteria": "=" + rules[key], "format": self.fmt(bg_color=colour)})
+        ws.conditional_format(HEADER_ROW, strip.first_col, HEADER_ROW, strip.last_col, {
+            "type": "formula", "criteria": f"={rules['today']}",
+            "format": self.fmt(bg_color=dict((k, c) for k, c, _ in GANTT_LEGEND)["today"], bold=True)})
+        self._print_tasks(ws, table, strip.first_col, strip.days, strip.weekly)
+
+    def _gantt_headers(self, ws: _Sheet, strip: _GanttStrip) -> None:
+        """Above each column of the strip: the month where it changes, the day, and a flag where a milestone is due."""
+        weekly = strip.weekly
         header = self.fmt(num_format="m/d" if weekly else "d", font_size=8, align="center", bg_color=HEADER_FILL,
                           border=1, rotation=90 if weekly else 0)
         month = self.fmt(bold=True, font_size=9, font_color=TITLE_FONT)
         flag = self.fmt(font_color="#C00000", align="center", bold=True)
-        first_letter = column_letters(first_col)
         shown_month = None
-        for index, day in enumerate(columns):
-            col = first_col + index
+        for index, day in enumerate(strip.days):
+            col = strip.first_col + index
             if (day.year, day.month) != shown_month:
                 shown_month = (day.year, day.month)
                 ws.write_string(TITLE_ROW, col, f"{day.year}-{day.month:02d}", month)
@@ -561,32 +609,6 @@ class _TrackerWriter:
             count = (f'COUNTIFS(mt_ms_due,">="&{letter}${HEADER_ROW + 1},mt_ms_due,"<="&{letter}${HEADER_ROW + 1}+6)'
                      if weekly else f"COUNTIF(mt_ms_due,{letter}${HEADER_ROW + 1})")
             ws.write_formula(NOTE_ROW, col, f'=IF({count}>0,"{MILESTONE_FLAG}","")', flag, "")
-        day_ref = f"{first_letter}${HEADER_ROW + 1}"
-        until = f"{day_ref}+6" if weekly else day_ref
-        refs = {key: f"${table.letters[key]}{table.first_row + 1}" for key in
-                ("planned_start", "planned_end", "actual_start", "actual_end", "progress")}
-        in_plan = (f"AND(ISNUMBER({refs['planned_start']}),ISNUMBER({refs['planned_end']}),"
-                   f"{refs['planned_start']}<={until},{refs['planned_end']}>={day_ref})")
-        in_actual = (f"AND(ISNUMBER({refs['actual_start']}),{refs['actual_start']}<={until},"
-                     f"IF(ISNUMBER({refs['actual_end']}),{refs['actual_end']},mt_asof)>={day_ref})")
-        done_until = (f"{refs['planned_start']}+({refs['planned_end']}-{refs['planned_start']}+1)"
-                      f"*MIN(100,N({refs['progress']}))/100")
-        rules = {
-            "slip": f"AND({in_actual},NOT({in_plan}))",
-            "progress": f"AND({in_plan},{day_ref}<{done_until})",
-            "actual": f"AND({in_plan},{in_actual})",
-            "planned": in_plan,
-            "today": f"AND(mt_asof>={day_ref},mt_asof<={until})",
-            "weekend": "" if weekly else f"WEEKDAY({day_ref},2)>5",
-        }
-        for key, colour, _label in GANTT_LEGEND:
-            if rules[key]:
-                ws.conditional_format(table.first_row, first_col, table.last_row, last_col, {
-                    "type": "formula", "criteria": "=" + rules[key], "format": self.fmt(bg_color=colour)})
-        ws.conditional_format(HEADER_ROW, first_col, HEADER_ROW, last_col, {
-            "type": "formula", "criteria": f"={rules['today']}",
-            "format": self.fmt(bg_color=dict((k, c) for k, c, _ in GANTT_LEGEND)["today"], bold=True)})
-        self._print_tasks(ws, table, first_col, columns, weekly)
 
     def _print_tasks(self, ws: _Sheet, table: _Table, first_col: int, columns: list[date], weekly: bool) -> None:
         """The table on one page width, then the Gantt strip on pages of whole weeks, the task ID and name repeated."""
