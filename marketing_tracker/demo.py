@@ -15,7 +15,7 @@ from typing import Any
 from marketing_tracker.core.fileio import atomic_output
 from marketing_tracker.core.plan import Plan, load_plan
 from marketing_tracker.core.resources import render, sample_plan
-from marketing_tracker.core.schema import LOCALES
+from marketing_tracker.core.schema import LOCALES, TASKS
 from marketing_tracker.workbook.writer import write_tracker
 
 #: The 618 sample as its paper template shows it at the end of the campaign (2024-06-30):
@@ -61,10 +61,12 @@ SAMPLE_ISSUES: list[dict[str, Any]] = [
 def sample_records(plan: Plan) -> dict[str, list[dict[str, Any]]]:
     """The sample plan's tracker as the team filled it (see SAMPLE_ACTUALS)."""
     tasks = []
+    blank = TASKS.defaults
     for t in plan.tasks:
         row: dict[str, Any] = {"task_id": t.id, "name": t.name, "description": t.description, "phase": t.phase,
-                               "owner": t.owner, "planned_start": t.start, "planned_end": t.end, "progress": 0,
-                               "status": "not_started", "depends_on": t.depends_on, "budget_planned": t.budget}
+                               "owner": t.owner, "planned_start": t.start, "planned_end": t.end,
+                               "progress": blank["progress"], "status": blank["status"], "depends_on": t.depends_on,
+                               "budget_planned": t.budget}
         row.update(SAMPLE_ACTUALS.get(t.id, {}))
         tasks.append(row)
     milestones = [{"milestone_id": m.id, "name": m.name, "phase": m.phase, "due": m.due, "owner": m.owner,

@@ -13,8 +13,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from marketing_tracker.core.schema import HEADER_ROW, INFO_FIELDS, INFO_TITLE, TABLE_SHEETS
+from marketing_tracker.core.schema import HEADER_ROW, INFO_TITLE, TABLE_SHEETS
 
+from .cells import info_cell
 from .conftest import run_cli
 
 PLAN = """\
@@ -115,10 +116,7 @@ def cell_edits(blank: Path, week: int) -> list[tuple[str, str, Any]]:
         warnings.simplefilter("ignore")
         book = openpyxl.load_workbook(blank)
     edits: list[tuple[str, str, Any]] = []
-    info = book[INFO_TITLE.en]
-    label = next(f.label.en for f in INFO_FIELDS if f.key == "as_of_input")
-    info_row = next(row for row in range(1, info.max_row + 1) if info.cell(row, 1).value == label)
-    edits.append((INFO_TITLE.en, f"B{info_row}", STATUS_DATES[week].isoformat()))
+    edits.append((INFO_TITLE.en, info_cell(book[INFO_TITLE.en], "as_of_input", "en"), STATUS_DATES[week].isoformat()))
     layout = {key: _layout(book[_SHEETS[key].title.en], _SHEETS[key]) for key in ("tasks", "milestones", "issues", "kpi_log")}
     for n in range(1, week + 1):
         for key, (column, ids, spare) in layout.items():

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from marketing_tracker.core.schema import PHASES, STATUSES
+from marketing_tracker.core.schema import PHASES, RACI, STATUSES
 from marketing_tracker.reading.coerce import ids, make_choice, make_date, number, percent, text
 
 as_date = make_date(2024)
@@ -106,6 +106,10 @@ status = make_choice(STATUSES)
 def test_statuses(raw: Any, key: str | None, code: str | None) -> None:
     got, got_code, _shown = status(raw)
     assert (got, got_code) == (key, code)
+
+
+def test_a_raci_letter_typed_with_a_full_width_slash_is_the_letter() -> None:
+    assert make_choice(RACI)("R／A") == ("RA", "normalized", "R/A")
 
 
 def test_a_plan_may_name_its_own_phase() -> None:

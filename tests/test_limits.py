@@ -9,18 +9,19 @@ from __future__ import annotations
 import re
 import zipfile
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-from xlsxwriter.utility import xl_col_to_name
 
 from marketing_tracker import Finding, read_tracker, validate
 from marketing_tracker.core.schema import KIND_LIMITS, KPIS, TASKS, Column, Limits, sheet_title
 from marketing_tracker.workbook.writer import write_tracker
 
+from .cells import Header
 from .conftest import LibreOffice
-from .test_validate import AS_OF, E001, M001, PLAN
+from .test_validate import AS_OF, E001, M001, PLAN, layout
 
 TASKS_EN = sheet_title("tasks", "en")
 
@@ -34,8 +35,15 @@ def at(findings: list[Finding], code: str) -> list[tuple[str, str, str]]:
     return [(f.sheet, f.cell, f.message("en")) for f in findings if f.code == code]
 
 
+@cache
+def generated() -> dict[str, Header]:
+    """PLAN's tracker as its header rows show it, read once."""
+    return layout()
+
+
 def letter(key: str) -> str:
-    return xl_col_to_name(TASKS.index(key))
+    """The tasks sheet's column of ``key``, found by its header label."""
+    return generated()["tasks"].letter(key)
 
 
 def test_a_column_takes_its_kind_s_limits_unless_it_declares_its_own() -> None:
@@ -51,13 +59,15 @@ def test_a_column_takes_its_kind_s_limits_unless_it_declares_its_own() -> None:
 def test_an_id_longer_than_the_template_allows_is_a_finding_at_its_cell(tmp_path: Path) -> None:
     findings = check(tmp_path, {"task_id": "M" + "0" * 24}, raci=[])
     assert at(findings, "too-long") == [
-        (TASKS_EN, f"{letter('task_id')}4", "A4: Task ID is too long (25 characters, at most 20); shorten it")]
+        (TASKS_EN, f"{letter('task_id')}4", f"{letter('task_id')}4: Task ID is too long (25 characters, at most 20); "
+                                            "shorten it")]
 
 
 def test_a_text_past_its_length_limit_is_a_finding_at_its_cell(tmp_path: Path) -> None:
     findings = check(tmp_path, {"name": "x" * 201})
     assert at(findings, "too-long") == [
-        (TASKS_EN, f"{letter('name')}4", "B4: Task name is too long (201 characters, at most 200); shorten it")]
+        (TASKS_EN, f"{letter('name')}4", f"{letter('name')}4: Task name is too long (201 characters, at most 200); "
+                                         "shorten it")]
 
 
 def test_a_text_at_its_length_limit_is_fine(tmp_path: Path) -> None:
@@ -86,7 +96,7 @@ def test_a_kpi_log_value_beyond_the_number_bounds_is_no_number(tmp_path: Path) -
     findings = check(tmp_path, {}, kpi_log=log)
     # past MAX_NUMBER a value is not taken as a number at all, so that it never reaches a figure
     assert [(f.sheet, f.cell, f.column) for f in findings if f.code == "bad-number"] == [
-        (sheet_title("kpi_log", "en"), "D4", "value")]
+        (sheet_title("kpi_log", "en"), generated()["kpi_log"].cell("value", 4), "value")]
 
 
 def data_validations(path: Path, sheet_index: int) -> list[str]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl.utils.cell import get_column_letter
 
 from marketing_tracker import load_plan, read_tracker, write_tracker
 from marketing_tracker.core.issued import decode
@@ -18,26 +19,25 @@ from marketing_tracker.loop.merge import Merged, merge_trackers, write_merged
 from marketing_tracker.loop.split import split_tracker
 from marketing_tracker.loop.update import PLAN_FIELDS, update_tracker
 
+from .cells import headers
 from .conftest import DATA, PLAN_618, LibreOffice
 
 FILTERS = {".xlsx": "Calc MS Excel 2007 XML", ".ods": "calc8", ".xls": "MS Excel 97"}
 TASKS_SHEET = TASKS.title.zh
 
 
-def letter(key: str) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(TASKS.index(key) + 1)
+INSERTED = "优先级"  # the header of the column the market team inserts at C
 
 
 @pytest.mark.parametrize("suffix", sorted(FILTERS))
 def test_a_copy_edited_in_libreoffice_keeps_what_it_was_issued_with(tmp_path: Path, libreoffice: LibreOffice,
                                                                    suffix: str) -> None:
     issued = write_tracker(load_plan(PLAN_618), tmp_path / "618.xlsx")
+    tasks = headers(issued)["tasks"]
     saved = tmp_path / f"edited{suffix}"
     libreoffice.run({"input": str(issued), "unprotect": [TASKS_SHEET],
-                     "type": [{"sheet": TASKS_SHEET, "cell": f"{letter('progress')}4", "value": "60"},
-                              {"sheet": TASKS_SHEET, "cell": f"{letter('risk')}4", "value": "物料延误(供应商)"}],
+                     "type": [{"sheet": TASKS_SHEET, "cell": tasks.cell("progress", 4), "value": "60"},
+                              {"sheet": TASKS_SHEET, "cell": tasks.cell("risk", 4), "value": "物料延误(供应商)"}],
                      "save": [{"path": str(saved), "filter": FILTERS[suffix]}]})
     edited = read_tracker(saved)
     assert edited.tables["tasks"].records[0].values["progress"] == 60
@@ -47,11 +47,27 @@ def test_a_copy_edited_in_libreoffice_keeps_what_it_was_issued_with(tmp_path: Pa
 # --------------------------------------------------------------------------- the whole loop, in a real office
 
 
+def inserted_cell(copy: Path, row: int) -> str:
+    """The cell of the inserted column on ``row``, found by its header."""
+    return f"{get_column_letter(headers(copy)['tasks'].numbers[INSERTED])}{row}"
+
+
 def cell(copy: Path, key: str, task_id: str) -> str:
     """The cell of a task's column in a copy, found by the task's ID and the column's header label."""
     table = read_tracker(copy).tables["tasks"]
     row = next(r.row for r in table.records if r.values.get("task_id") == task_id)
     return table.cell(key, row)
+
+
+def logged(copy: Path, value: str) -> list[dict[str, str]]:
+    """A KPI-log row typed into a copy's first log row: 2024-05-21, 销售额 on 天猫, ``value``."""
+    log = headers(copy)["kpi_log"]
+    return [{"sheet": log_sheet(), "cell": log.cell(key, 4), "value": typed} for key, typed in (
+        ("date", "2024-05-21"), ("kpi", "销售额"), ("channel", "天猫"), ("value", value))]
+
+
+def log_sheet() -> str:
+    return sheet_title("kpi_log", "zh-CN")
 
 
 def team_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -71,8 +87,6 @@ def loop(tmp_path_factory: pytest.TempPathFactory, libreoffice: LibreOffice) -> 
     issued = write_tracker(load_plan(PLAN_618), folder / "618.xlsx")
     copies = {part.group: part.path for part in split_tracker(issued, by="department", folder=folder / "out")}
     market, media, live = copies["市场部"], copies["媒介部"], copies["直播部"]
-    log_sheet = sheet_title("kpi_log", "zh-CN")
-    log = [{"sheet": log_sheet, "cell": c, "value": v} for c, v in (("A4", "2024-05-21"), ("B4", "销售额"), ("C4", "天猫"))]
     market_row = 4 + len(read_tracker(market).tables["tasks"].records)  # the first spare row: an urgent task
     typed_market = [
         {"sheet": TASKS_SHEET, "cell": cell(market, "actual_start", "M001"), "value": "2024-05-01"},
@@ -82,25 +96,25 @@ def loop(tmp_path_factory: pytest.TempPathFactory, libreoffice: LibreOffice) -> 
         {"sheet": TASKS_SHEET, "cell": cell(market, "progress", "E001"), "value": "20"},
         {"sheet": TASKS_SHEET, "cell": cell(market, "status", "E001"), "value": "进行中"},
         {"sheet": TASKS_SHEET, "cell": cell(market, "budget_actual", "E001"), "value": "1500"},
-        *({"sheet": TASKS_SHEET, "cell": f"{letter(k)}{market_row}", "value": v} for k, v in (
+        *({"sheet": TASKS_SHEET, "cell": headers(market)["tasks"].cell(k, market_row), "value": v} for k, v in (
             ("task_id", "M005"), ("name", "加急：门店物料补印"), ("phase", "筹备期"), ("owner", "陈经理"),
             ("planned_start", "2024-05-06"), ("planned_end", "2024-05-09"), ("progress", "50"), ("status", "进行中"))),
-        *log, {"sheet": log_sheet, "cell": "D4", "value": "10"}]
-    libreoffice.run({"input": str(market), "unprotect": [TASKS_SHEET, log_sheet], "type": typed_market,
-                     "insert_columns": [{"sheet": TASKS_SHEET, "index": 2, "header": "优先级", "header_row": 3}],
+        *logged(market, "10")]
+    libreoffice.run({"input": str(market), "unprotect": [TASKS_SHEET, log_sheet()], "type": typed_market,
+                     "insert_columns": [{"sheet": TASKS_SHEET, "index": 2, "header": INSERTED, "header_row": 3}],
                      "save": [{"path": str(folder / "market.xlsx"), "filter": FILTERS[".xlsx"]}]})
     libreoffice.run({"input": str(folder / "market.xlsx"), "unprotect": [TASKS_SHEET],
-                     "type": [{"sheet": TASKS_SHEET, "cell": "C4", "value": "高"}],
+                     "type": [{"sheet": TASKS_SHEET, "cell": inserted_cell(folder / "market.xlsx", 4), "value": "高"}],
                      "save": [{"path": str(folder / "market.xlsx"), "filter": FILTERS[".xlsx"]}]})
     p002 = next(r.row for r in read_tracker(media).tables["tasks"].records if r.values["task_id"] == "P002")
     libreoffice.run({"input": str(media), "unprotect": [TASKS_SHEET],
                      "delete_rows": [{"sheet": TASKS_SHEET, "row": p002}],
                      "save": [{"path": str(folder / "media.ods"), "filter": FILTERS[".ods"]}]})
-    libreoffice.run({"input": str(live), "unprotect": [TASKS_SHEET, log_sheet], "type": [
+    libreoffice.run({"input": str(live), "unprotect": [TASKS_SHEET, log_sheet()], "type": [
         {"sheet": TASKS_SHEET, "cell": cell(live, "progress", "E002"), "value": "40"},
         {"sheet": TASKS_SHEET, "cell": cell(live, "status", "E002"), "value": "进行中"},
         {"sheet": TASKS_SHEET, "cell": cell(live, "notes", "E002"), "value": "主播档期已确认(6/10)"},
-        *log, {"sheet": log_sheet, "cell": "D4", "value": "12"}],
+        *logged(live, "12")],
         "save": [{"path": str(folder / "live.xls"), "filter": FILTERS[".xls"]}]})
     returned = [folder / "market.xlsx", folder / "media.ods", folder / "live.xls",
                 *(path for group, path in copies.items() if group not in ("市场部", "媒介部", "直播部"))]
@@ -112,7 +126,8 @@ def loop(tmp_path_factory: pytest.TempPathFactory, libreoffice: LibreOffice) -> 
 
 def test_the_copies_conflict_where_both_logged_the_same_day_differently(loop: dict[str, Any]) -> None:
     conflicts = [(Path(f.params["file"]).name, f.sheet, f.cell, f.value) for f in loop["merged"].conflicts]
-    assert conflicts == [("market.xlsx", "指标日报", "D4", 10), ("live.xls", "指标日报", "D4", 12)]
+    value = headers(loop["issued"])["kpi_log"].cell("value", 4)
+    assert conflicts == [("market.xlsx", "指标日报", value, 10), ("live.xls", "指标日报", value, 12)]
 
 
 def test_the_task_deleted_in_the_ods_copy_is_deleted_and_said(loop: dict[str, Any]) -> None:

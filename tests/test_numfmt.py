@@ -23,6 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from marketing_tracker import load_plan, read_tracker, validate, write_tracker
+from marketing_tracker.core.dates import to_serial
 from marketing_tracker.core.findings import Finding
 from marketing_tracker.core.resources import sample_plan
 from marketing_tracker.reading.coerce import Window, make_date, percent
@@ -30,6 +31,7 @@ from marketing_tracker.reading.numfmt import Percent, is_percent_code
 from marketing_tracker.reading.reader import Tracker
 from marketing_tracker.workbook.annotate import annotate
 
+from .cells import headers, info_cells
 from .conftest import DATA, Gnumeric, LibreOffice, run_cli
 
 FILLED = DATA / "filled"
@@ -119,7 +121,8 @@ def test_a_number_that_is_no_date_is_a_bad_date_and_not_used(kind: str) -> None:
 def test_a_text_status_date_is_read_and_noted_at_its_cell(kind: str) -> None:
     tracker = read_tracker(meant(kind))
     notes = [(f.code, f.sheet, f.cell, f.params.get("other_value")) for f in tracker.findings if f.sheet == INFO]
-    assert (tracker.campaign.as_of, notes) == (date(2024, 11, 15), [("normalized", INFO, "B8", "2024-11-15")])
+    typed = info_cells(meant("xlsx"))["as_of_input"]  # the .ods and .xls copies have the same layout
+    assert (tracker.campaign.as_of, notes) == (date(2024, 11, 15), [("normalized", INFO, typed, "2024-11-15")])
 
 
 @pytest.mark.parametrize("kind", FORMATS)
@@ -127,8 +130,8 @@ def test_validate_json_carries_no_time_part(kind: str) -> None:
     done = run_cli("validate", str(meant(kind)), "--format", "json")
     findings = json.loads(done.stdout)["files"][0]["findings"]
     values = {f["cell"]: f["value"] for f in findings if f["sheet"] == TASKS and f["column"] == "actual_start"}
-    assert {cell: values[cell] for cell in ("H9", "H11")} == (
-        {"H9": "1900-01-09", "H11": "1900-02-13"} if kind == "ods" else {"H9": "1900-01-10", "H11": "1900-02-14"})
+    p002, e001 = (headers(meant("xlsx"))["tasks"].cell("actual_start", row) for row in (9, 11))
+    assert [values[p002], values[e001]] == (["1900-01-09", "1900-02-13"] if kind == "ods" else ["1900-01-10", "1900-02-14"])
 
 
 @pytest.mark.parametrize("kind", FORMATS)
@@ -147,9 +150,9 @@ def test_annotate_marks_150_percent_and_leaves_100_percent_alone(tmp_path: Path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         sheet = openpyxl.load_workbook(target)[TASKS]
-    table = tracker.tables["tasks"]
-    done, over = (sheet[table.cell("progress", task(tracker, t).row)].comment for t in ("M001", "M002"))
-    assert (done, over is not None and "150" in over.text) == (None, True)
+    cells = [headers(target)["tasks"].cell("progress", task(tracker, t).row) for t in ("M001", "M002")]
+    done, over = (sheet[cell].comment for cell in cells)
+    assert (done, over.text if over else None) == (None, f"[out-of-range] {cells[1]} 的「进度(%)」为 150，应在 0 - 100 之间")
 
 
 # --------------------------------------------------------------------------- an Excel-saved copy
@@ -231,15 +234,12 @@ def test_reading_gnumerics_indented_ods_leaves_the_file_as_it_was(tmp_path: Path
 def test_the_workbooks_as_of_reads_a_text_status_date_or_falls_back_to_today(
         tmp_path: Path, libreoffice: LibreOffice, typed: str, expected: str) -> None:
     tracker = write_tracker(load_plan(sample_plan()), tmp_path / "618.xlsx")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        info = openpyxl.load_workbook(tracker)[INFO]
-    row = next(c.row for c in info["A"] if c.value == "数据截止日")
-    result = libreoffice.run({"input": str(tracker), "text": [{"sheet": INFO, "cell": f"B{row}", "value": typed}],
-                              "recalc": True, "read": [{"sheet": INFO, "cell": f"B{row + 1}"}]})
-    shown = result["read"][f"{INFO}!B{row + 1}"]
+    cells = info_cells(tracker)
+    result = libreoffice.run({"input": str(tracker), "text": [{"sheet": INFO, "cell": cells["as_of_input"], "value": typed}],
+                              "recalc": True, "read": [{"sheet": INFO, "cell": cells["as_of"]}]})
+    shown = result["read"][f"{INFO}!{cells['as_of']}"]
     day = date.today() if expected == "today" else date.fromisoformat(expected)
-    assert (shown["type"], shown["error"], shown["value"]) == ("FORMULA", 0, (day - date(1899, 12, 30)).days)
+    assert (shown["type"], shown["error"], shown["value"]) == ("FORMULA", 0, to_serial(day))
 
 
 # --------------------------------------------------------------------------- the rules, one by one

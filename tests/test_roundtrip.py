@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import tempfile
 import warnings
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from xlsxwriter.utility import xl_col_to_name
 
-from marketing_tracker import Campaign, Person, Plan, Task, read_tracker, validate, write_tracker
+from marketing_tracker import Campaign, Finding, Person, Plan, Task, read_tracker, validate, write_tracker
 from marketing_tracker.core.schema import FIRST_DATA_ROW, PHASES, TASKS
+
+from .cells import Header, header, headers
 
 PEOPLE = ["陈经理", "Dana", "林设计", "Ravi Web", "孙运营"]
 NAMES = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1,
@@ -65,10 +67,18 @@ CORRUPTIONS = [
 ]
 
 
-def write_and_check(plan: Plan, rows: list[dict[str, Any]]) -> list[Any]:
+@dataclass(frozen=True)
+class Checked:
+    """A written tracker's findings, and its tasks sheet as the header row shows it."""
+
+    findings: list[Finding]
+    tasks: Header
+
+
+def write_and_check(plan: Plan, rows: list[dict[str, Any]]) -> Checked:
     with tempfile.TemporaryDirectory() as tmp:
         path = write_tracker(plan, Path(tmp) / "t.xlsx", records={"tasks": rows})
-        return validate(read_tracker(path), as_of=plan.campaign.start)
+        return Checked(validate(read_tracker(path), as_of=plan.campaign.start), headers(path)["tasks"])
 
 
 settings.register_profile("roundtrip", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -78,7 +88,7 @@ settings.register_profile("roundtrip", max_examples=25, deadline=None, suppress_
 @given(filled_plans())
 def test_a_consistently_filled_tracker_has_no_errors(case: tuple[Plan, list[dict[str, Any]]]) -> None:
     plan, rows = case
-    errors = [f for f in write_and_check(plan, rows) if f.severity == "error"]
+    errors = [f for f in write_and_check(plan, rows).findings if f.severity == "error"]
     assert errors == []
 
 
@@ -91,9 +101,9 @@ def test_one_corrupted_cell_is_one_error_at_that_cell(case: tuple[Plan, list[dic
     rows[index] = {**rows[index], column: value}
     if value == "":
         del rows[index][column]
-    errors = [f for f in write_and_check(plan, rows) if f.severity == "error"]
-    cell = f"{xl_col_to_name(TASKS.index(column))}{FIRST_DATA_ROW + 1 + index}"
-    assert [(f.code, f.cell) for f in errors] == [(code, cell)]
+    checked = write_and_check(plan, rows)
+    errors = [f for f in checked.findings if f.severity == "error"]
+    assert [(f.code, f.cell) for f in errors] == [(code, checked.tasks.cell(column, FIRST_DATA_ROW + 1 + index))]
 
 
 ERROR_COLUMNS = ["name", "phase", "owner", "planned_start", "planned_end", "actual_start", "progress", "status",
@@ -110,13 +120,14 @@ def test_one_cell_showing_an_error_is_one_cell_error_at_that_cell(case: tuple[Pl
     index = data.draw(st.integers(0, len(rows) - 1))
     column = data.draw(st.sampled_from(ERROR_COLUMNS))
     shown = data.draw(st.sampled_from(["#REF!", "#N/A", "#DIV/0!", "#VALUE!", "#NAME?"]))
-    cell = f"{xl_col_to_name(TASKS.index(column))}{FIRST_DATA_ROW + 1 + index}"
     with tempfile.TemporaryDirectory() as tmp:
         path = write_tracker(plan, Path(tmp) / "t.xlsx", records={"tasks": rows})
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl drops Excel 2010 extensions it does not know; values stay
             book = openpyxl.load_workbook(path)
-        book[TASKS.title.get(plan.campaign.locale)][cell] = shown  # openpyxl stores it as an error cell (t="e")
+        sheet = book[TASKS.title.get(plan.campaign.locale)]
+        cell = header(sheet, "tasks").cell(column, FIRST_DATA_ROW + 1 + index)
+        sheet[cell] = shown  # openpyxl stores it as an error cell (t="e")
         book.save(path)
         errors = [f for f in validate(read_tracker(path), as_of=plan.campaign.start) if f.severity == "error"]
     assert [(f.code, f.cell, f.value) for f in errors] == [("cell-error", cell, shown)]

@@ -15,6 +15,7 @@ from openpyxl.utils.cell import coordinate_from_string
 
 from marketing_tracker import CODES, Campaign, Finding, Kpi, Milestone, Person, Phase, Plan, Task, read_tracker, validate
 from marketing_tracker.checks.validate import RULES
+from marketing_tracker.core.cells import column_letters
 from marketing_tracker.core.schema import sheet_title
 from marketing_tracker.workbook.writer import write_tracker
 
@@ -134,9 +135,10 @@ def test_a_task_added_after_the_tracker_went_out_is_an_info_with_its_owner_as_r(
     findings = check(tmp_path, raci=raci)
     assert at(findings, "raci") == set()
     (added,) = [f for f in findings if f.code == "raci-missing"]
-    assert (added.severity, added.sheet, added.cell) == ("info", "Tasks", "A5")
+    cell = layout()["tasks"].cell("task_id", 5)
+    assert (added.severity, added.sheet, added.cell) == ("info", "Tasks", cell)
     assert added.message("en") == ("Task 'E001' has no row on the RACI sheet (added after the tracker went out?), "
-                                   "its owner Bo counts as R; add a row there if you like (A5)")
+                                   f"its owner Bo counts as R; add a row there if you like ({cell})")
 
 
 def test_issue_log_and_kpi_log_name_known_tasks_and_kpis(tmp_path: Path) -> None:
@@ -159,14 +161,17 @@ def test_a_missing_required_column_names_what_is_there(tmp_path: Path) -> None:
     path = tmp_path / "own.xlsx"
     book = xlsxwriter.Workbook(path)
     sheet = book.add_worksheet("Tasks")
-    sheet.write_row(0, 0, ["Task ID", "Task name", "Phase", "Owner", "Planned start", "Planned end", "Priority"])
+    own = ["Task ID", "Task name", "Phase", "Owner", "Planned start", "Planned end", "Priority"]
+    sheet.write_row(0, 0, own)
     sheet.write_row(1, 0, ["M001", "Brief", "prep", "Ann", "2025-03-01", "2025-03-05", "high"])
     book.close()
     findings = validate(read_tracker(path), as_of=AS_OF)
     missing = [f for f in findings if f.code == "header-missing"]
     assert [f.column for f in missing] == ["status"]
-    assert "Priority" in missing[0].message("en")
-    assert addresses(findings, "extra-column") == {("Tasks", "G1")}  # the header cell of the own "Priority" column
+    assert missing[0].message("en") == ("Tasks has no column Status (not found in the header row 1); "
+                                        f"the headers are: {', '.join(own)}")
+    priority = f"{column_letters(own.index('Priority'))}1"  # the header cell of the own "Priority" column
+    assert addresses(findings, "extra-column") == {("Tasks", priority)}
     assert addresses(findings, "foreign-workbook") == {("", "")}
 
 

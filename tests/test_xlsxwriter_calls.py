@@ -15,6 +15,7 @@ from marketing_tracker.demo import SAMPLE_AS_OF, sample_records
 from marketing_tracker.reports.recap import recap
 from marketing_tracker.reports.xlsx import write_recap_xlsx
 from marketing_tracker.workbook import xlsxwriter_calls
+from marketing_tracker.workbook.writer import _Sheet
 
 from .conftest import PLAN_618
 from .test_golden import parts, xml_elements
@@ -84,3 +85,18 @@ def test_without_private_members_the_public_api_writes_the_same_recap_workbook(t
     without_private_calls(monkeypatch)
     public = write_recap_xlsx(figures, tmp_path / "public.xlsx")
     assert xml_of(public) == xml_of(fast)
+
+
+def test_the_trackers_formula_override_passes_a_newer_xlsxwriters_arguments_on(monkeypatch: pytest.MonkeyPatch,
+                                                                               tmp_path: Path) -> None:
+    seen: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+
+    def newer(self: Any, formula: str, *args: Any, **kwargs: Any) -> str:
+        seen.append((formula, args, kwargs))
+        return formula.removeprefix("=")
+    monkeypatch.setattr(Worksheet, "_prepare_formula", newer)
+    book = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"))
+    ws = book.add_worksheet(worksheet_class=_Sheet)
+    prepared = ws._prepare_formula("=SUM(A1:A3)", True, keep_spaces=True)
+    book.close()
+    assert (prepared, seen) == ("SUM(A1:A3)", [("=SUM(A1:A3)", (True,), {"keep_spaces": True})])

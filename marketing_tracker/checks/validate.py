@@ -20,6 +20,7 @@ from itertools import repeat
 from typing import Any
 
 from marketing_tracker.core.findings import CODES, ColumnLabel, Finding, MemberLabel, SheetLabel, Word, sort_findings
+from marketing_tracker.core.numbers import as_found as _plain
 from marketing_tracker.core.plan import find_cycle
 from marketing_tracker.core.schema import PHASES, TABLE_SHEETS, Column, Locale
 from marketing_tracker.reading.reader import Record, Table, Tracker
@@ -409,7 +410,3 @@ def _missed(ctx: Context) -> Iterator[Finding]:
         if isinstance(due, date) and due < ctx.as_of and "done" not in record.values:
             yield ctx.at(table, record, "due", "milestone-missed", task=record.values.get("name", ""),
                          other_value=due.isoformat())
-
-
-def _plain(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from marketing_tracker.core.numbers import FULLWIDTH
+
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 in Excel's (Lotus-compatible) calendar
 
 _FULL = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 _SHORT = re.compile(r"^\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})\s*日?\s*$")
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
-_FULLWIDTH = str.maketrans("０１２３４５６７８９／．－", "0123456789/.-")
 
 
 def to_serial(day: date) -> int:
@@ -47,7 +48,7 @@ def parse_date(value: object, default_year: int | None = None) -> date | None:
             return date.fromisoformat(value)  # the common case, without a regular expression
         except ValueError:
             pass
-    text = value.translate(_FULLWIDTH)
+    text = value.translate(FULLWIDTH)
     match = _FULL.match(text) or _COMPACT.match(text)
     if match:
         year, month, day = (int(g) for g in match.groups())

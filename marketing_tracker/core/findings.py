@@ -32,7 +32,9 @@ from marketing_tracker.core.schema import (
 from marketing_tracker.core.words import DETAILS
 
 Severity = Literal["error", "warning", "info"]
-SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+#: The severities, worst first: the one order every list of findings is sorted and counted in.
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+SEVERITY_ORDER: dict[str, int] = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 #: Labels by (sheet key, column key); the campaign-info sheet's fields count as its columns.
 _COLUMNS: dict[tuple[str, str], Column | Field] = {
     **{(s.key, c.key): c for s in TABLE_SHEETS for c in s.columns}, **{("info", f.key): f for f in INFO_FIELDS},
@@ -303,7 +305,7 @@ class Finding:
 
 def count_by_severity(findings: list[Finding]) -> dict[str, int]:
     """``{"errors": n, "warnings": n, "infos": n}`` as the JSON summary gives it."""
-    counts = {"errors": 0, "warnings": 0, "infos": 0}
+    counts = {severity + "s": 0 for severity in SEVERITIES}
     for f in findings:
         counts[f.severity + "s"] += 1
     return counts

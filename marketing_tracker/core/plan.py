@@ -572,101 +572,136 @@ def _type_problems(plan: Plan) -> list[Problem]:
 
 
 def _check(plan: Plan) -> list[Problem]:
+    """Every problem of a plan, in the order a person fixes them: bounds, the campaign, then each list."""
     typed = _type_problems(plan)
     if typed:
         return typed
-    problems: list[Problem] = []
+    check = _PlanCheck(plan, _out_of_bounds(plan))
+    for step in (check.campaign, check.phases, check.people, check.campaign_owners, check.kpis, check.milestones,
+                 check.tasks, check.dependencies):
+        step()
+    return check.problems
 
-    def fail(path: str, message: str) -> None:
-        problems.append(Problem(path, message))
 
-    def order(path: str, start: date | None, end: date | None, what: str = "") -> None:
+@dataclass
+class _PlanCheck:
+    """One plan being checked: the problems found so far, and what the steps look up.
+
+    Each step checks one part of the plan and adds its problems; the order of the steps is
+    the order of the problems in the message.
+    """
+
+    plan: Plan
+    problems: list[Problem]
+    people_named: set[str] = field(init=False)
+    task_rows: dict[str, int] = field(init=False, default_factory=dict)  # task ID -> the index of its first task
+
+    def __post_init__(self) -> None:
+        self.people_named = {p.name for p in self.plan.people}
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def order(self, path: str, start: date | None, end: date | None, what: str = "") -> None:
         if start is not None and end is not None and end < start:
-            fail(f"{path}.end", f"{what}end {end} is before start {start}")
+            self.fail(f"{path}.end", f"{what}end {end} is before start {start}")
 
-    problems += _out_of_bounds(plan)
-    c = plan.campaign
-    if not c.name:
-        fail("campaign.name", "is required")
-    order("campaign", c.start, c.end)
-    if c.locale not in LOCALES:
-        fail("campaign.locale", f"{shown(c.locale)} is not a supported language (zh-CN or en)")
-    if not plan.phases:
-        fail("phases", "the campaign period is empty, so there is no phase to put tasks in")
+    def known(self, path: str, name: str) -> None:
+        """A person named in the plan is one of its people (when it lists any)."""
+        if name and self.people_named and name not in self.people_named:
+            self.fail(path, f"{shown(name)} is not among the campaign's people")
 
-    seen_phases: set[str] = set()
-    for i, p in enumerate(plan.phases):
-        path = f"phases[{i}]"
-        if PHASES.lookup(p.key) is None and not p.name:
-            fail(f"{path}.name", f"custom phase {shown(p.key)} needs a name (standard keys: prep, warmup, execution, wrapup)")
-        if p.key in seen_phases:
-            fail(f"{path}.key", f"phase {shown(p.key)} is listed twice")
-        seen_phases.add(p.key)
-        order(path, p.start, p.end)
-        if p.start < c.start or p.end > c.end:
-            fail(path, f"{p.start}..{p.end} lies outside the campaign period {c.start}..{c.end}")
+    def campaign(self) -> None:
+        c = self.plan.campaign
+        if not c.name:
+            self.fail("campaign.name", "is required")
+        self.order("campaign", c.start, c.end)
+        if c.locale not in LOCALES:
+            self.fail("campaign.locale", f"{shown(c.locale)} is not a supported language (zh-CN or en)")
+        if not self.plan.phases:
+            self.fail("phases", "the campaign period is empty, so there is no phase to put tasks in")
 
-    people = {p.name for p in plan.people}
-    seen_people: set[str] = set()
-    for i, person in enumerate(plan.people):
-        if person.name in seen_people:
-            fail(f"people[{i}].name", f"{shown(person.name)} is listed twice")
-        seen_people.add(person.name)
-
-    def known(path: str, name: str) -> None:
-        if name and people and name not in people:
-            fail(path, f"{shown(name)} is not among the campaign's people")
-
-    known("campaign.plan_owner", c.plan_owner)
-    known("campaign.exec_owner", c.exec_owner)
-
-    for what, attr in (("key", "key"), ("name", "name")):
+    def phases(self) -> None:
+        c = self.plan.campaign
         seen: set[str] = set()
-        for i, k in enumerate(plan.kpis):
-            value = getattr(k, attr)
-            if value in seen:
-                fail(f"kpis[{i}].{what}", f"KPI {shown(value)} is listed twice")
-            seen.add(value)
-    for i, k in enumerate(plan.kpis):
-        if DIRECTIONS.lookup(k.direction) is None:
-            fail(f"kpis[{i}].direction", f"{shown(k.direction)} is not one of: higher, lower")
-        if AGGREGATES.lookup(k.aggregate) is None:
-            fail(f"kpis[{i}].aggregate", f"{shown(k.aggregate)} is not one of: sum, latest")
+        for i, p in enumerate(self.plan.phases):
+            path = f"phases[{i}]"
+            if PHASES.lookup(p.key) is None and not p.name:
+                self.fail(f"{path}.name",
+                          f"custom phase {shown(p.key)} needs a name (standard keys: prep, warmup, execution, wrapup)")
+            if p.key in seen:
+                self.fail(f"{path}.key", f"phase {shown(p.key)} is listed twice")
+            seen.add(p.key)
+            self.order(path, p.start, p.end)
+            if p.start < c.start or p.end > c.end:
+                self.fail(path, f"{p.start}..{p.end} lies outside the campaign period {c.start}..{c.end}")
 
-    for i, m in enumerate(plan.milestones):
-        path = f"milestones[{i}]"
-        if plan.phase(m.phase) is None:
-            fail(f"{path}.phase", f"unknown phase {shown(m.phase)}")
-        known(f"{path}.owner", m.owner)
+    def people(self) -> None:
+        seen: set[str] = set()
+        for i, person in enumerate(self.plan.people):
+            if person.name in seen:
+                self.fail(f"people[{i}].name", f"{shown(person.name)} is listed twice")
+            seen.add(person.name)
 
-    ids: dict[str, int] = {}
-    for i, t in enumerate(plan.tasks):
-        path = f"tasks[{i}]"
-        if t.id in ids:
-            fail(f"{path}.id", f"task ID {shown(t.id)} is already used by tasks[{ids[t.id]}]")
-        ids.setdefault(t.id, i)
+    def campaign_owners(self) -> None:
+        self.known("campaign.plan_owner", self.plan.campaign.plan_owner)
+        self.known("campaign.exec_owner", self.plan.campaign.exec_owner)
+
+    def kpis(self) -> None:
+        for attr in ("key", "name"):
+            seen: set[str] = set()
+            for i, k in enumerate(self.plan.kpis):
+                value = getattr(k, attr)
+                if value in seen:
+                    self.fail(f"kpis[{i}].{attr}", f"KPI {shown(value)} is listed twice")
+                seen.add(value)
+        for i, k in enumerate(self.plan.kpis):
+            if DIRECTIONS.lookup(k.direction) is None:
+                self.fail(f"kpis[{i}].direction", f"{shown(k.direction)} is not one of: higher, lower")
+            if AGGREGATES.lookup(k.aggregate) is None:
+                self.fail(f"kpis[{i}].aggregate", f"{shown(k.aggregate)} is not one of: sum, latest")
+
+    def milestones(self) -> None:
+        for i, m in enumerate(self.plan.milestones):
+            path = f"milestones[{i}]"
+            if self.plan.phase(m.phase) is None:
+                self.fail(f"{path}.phase", f"unknown phase {shown(m.phase)}")
+            self.known(f"{path}.owner", m.owner)
+
+    def tasks(self) -> None:
+        for i, t in enumerate(self.plan.tasks):
+            self.task(f"tasks[{i}]", i, t)
+
+    def task(self, path: str, index: int, t: Task) -> None:
+        if t.id in self.task_rows:
+            self.fail(f"{path}.id", f"task ID {shown(t.id)} is already used by tasks[{self.task_rows[t.id]}]")
+        self.task_rows.setdefault(t.id, index)
         if not t.name:
-            fail(f"{path}.name", "is required")
-        if plan.phase(t.phase) is None:
-            fail(f"{path}.phase", f"unknown phase {shown(t.phase)} (the plan's phases: {', '.join(p.key for p in plan.phases)})")
-        order(path, t.start, t.end, f"{t.id}: ")
+            self.fail(f"{path}.name", "is required")
+        if self.plan.phase(t.phase) is None:
+            self.fail(f"{path}.phase", f"unknown phase {shown(t.phase)} "
+                                       f"(the plan's phases: {', '.join(p.key for p in self.plan.phases)})")
+        self.order(path, t.start, t.end, f"{t.id}: ")
         for role in ("owner", "accountable"):
-            known(f"{path}.{role}", getattr(t, role))
+            self.known(f"{path}.{role}", getattr(t, role))
         for role in ("consulted", "informed"):
             for j, name in enumerate(getattr(t, role)):
-                known(f"{path}.{role}[{j}]", name)
+                self.known(f"{path}.{role}[{j}]", name)
         if t.budget is not None and t.budget < 0:
-            fail(f"{path}.budget", f"{t.budget:g} is negative")
-    for i, t in enumerate(plan.tasks):
-        for j, dep in enumerate(t.depends_on):
-            if dep not in ids:
-                fail(f"tasks[{i}].depends_on[{j}]", f"{t.id} depends on unknown task {shown(dep)}")
-            elif dep == t.id:
-                fail(f"tasks[{i}].depends_on[{j}]", f"{t.id} depends on itself")
-    cycle = find_cycle({t.id: [d for d in t.depends_on if d in ids and d != t.id] for t in plan.tasks})
-    if cycle:
-        fail(f"tasks[{ids[cycle[0]]}].depends_on", "dependency cycle: " + " -> ".join([*cycle, cycle[0]]))
-    return problems
+            self.fail(f"{path}.budget", f"{t.budget:g} is negative")
+
+    def dependencies(self) -> None:
+        """Each dependency names another task of the plan, and they form no cycle (after :meth:`tasks`)."""
+        ids = self.task_rows
+        for i, t in enumerate(self.plan.tasks):
+            for j, dep in enumerate(t.depends_on):
+                if dep not in ids:
+                    self.fail(f"tasks[{i}].depends_on[{j}]", f"{t.id} depends on unknown task {shown(dep)}")
+                elif dep == t.id:
+                    self.fail(f"tasks[{i}].depends_on[{j}]", f"{t.id} depends on itself")
+        cycle = find_cycle({t.id: [d for d in t.depends_on if d in ids and d != t.id] for t in self.plan.tasks})
+        if cycle:
+            self.fail(f"tasks[{ids[cycle[0]]}].depends_on", "dependency cycle: " + " -> ".join([*cycle, cycle[0]]))
 
 
 def _out_of_bounds(plan: Plan) -> list[Problem]:

@@ -243,6 +243,9 @@ class Column:
     minimum: float | None = None  # None: the kind's
     maximum: float | None = None
     locked: bool = False  # written by the generator and protected (the baseline dates), read like an input
+    #: What a new row holds before anyone fills it (the generator writes it; a copy still holding it has not
+    #: filled the field, which the merge and the update need to know). A choice column's is the member's key.
+    default: float | str | None = None
 
     @property
     def computed(self) -> bool:
@@ -278,6 +281,11 @@ class Sheet:
     def index(self, key: str) -> int:
         return [c.key for c in self.columns].index(key)
 
+    @property
+    def defaults(self) -> dict[str, float | str]:
+        """The columns a new row starts filled, with their :attr:`Column.default`: ``{"progress": 0, ...}``."""
+        return {c.key: c.default for c in self.columns if c.default is not None}
+
 
 #: Row layout shared by every table sheet (0-based): title, notes/flags, header, data.
 TITLE_ROW, NOTE_ROW, HEADER_ROW, FIRST_DATA_ROW = 0, 1, 2, 3
@@ -306,8 +314,9 @@ TASKS = Sheet(
                aliases=("实际结束", "完成时间", "完成日期", "Finished", "Completed on")),
         Column("progress", Text("进度(%)", "Progress (%)"), "percent", 9,
                help=Text("0 到 100 之间的数字，100 表示完成", "A number from 0 to 100; 100 means done"),
-               aliases=("进度", "完成进度", "完成度", "Progress", "% complete", "Progress %")),
-        Column("status", Text("当前状态", "Status"), "choice", 10, True, choices="status", aliases=("状态", "State")),
+               aliases=("进度", "完成进度", "完成度", "Progress", "% complete", "Progress %"), default=0),
+        Column("status", Text("当前状态", "Status"), "choice", 10, True, choices="status", aliases=("状态", "State"),
+               default="not_started"),
         Column("summary", Text("实际执行情况简述", "Execution summary"), "text", 26, aliases=("执行情况", "进展说明", "Summary", "Progress notes")),
         Column("risk", Text("风险/问题", "Risk / issue"), "text", 22, aliases=("风险", "问题", "风险问题", "Risk", "Issue", "Risks")),
         Column("resolution", Text("解决措施", "Resolution"), "text", 22, aliases=("解决方案", "应对措施", "Mitigation", "Action")),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from marketing_tracker.core.schema import TASKS
 from marketing_tracker.reading.reader import Tracker
 
 DEFAULT_WITHIN = 3
@@ -73,7 +74,7 @@ def _reminder(values: dict[str, Any], day: date, within: int) -> Reminder | None
     else:
         return None
     return Reminder(str(values.get("task_id", "")), str(values.get("name", "")), end, overdue, due_in,
-                    str(status or "not_started"))
+                    str(status or TASKS.defaults["status"]))  # a blank status is the one a new row starts with
 
 
 def _urgency(item: Reminder) -> tuple[int, int, str]:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from marketing_tracker.core.derived import delay_days, expected_progress
+from marketing_tracker.core.derived import delay_days, expected_progress, kpi_achievement, kpi_actual
 from marketing_tracker.history.remind import DEFAULT_WITHIN, reminders
 from marketing_tracker.history.store import History, HistoryError, Snapshot
 from marketing_tracker.reading.reader import Record, Tracker
@@ -224,30 +224,6 @@ def _milestones_at_risk(now: Tracker, day: date) -> list[dict[str, Any]]:
     return sorted(found, key=lambda m: (m["due"], m["id"]))
 
 
-def kpi_actual(log: list[dict[str, Any]], name: str, key: str, aggregate: str) -> float | None:
-    """A KPI's actual value from its log rows, as the workbook's formula adds it up.
-
-    ``sum`` adds every row; ``latest`` takes the mean of the rows of the latest day logged.
-    """
-    rows = [r for r in log if (r.get("kpi") in (name, key)) and isinstance(r.get("date"), date)
-            and isinstance(r.get("value"), (int, float))]
-    if not rows:
-        return None
-    if aggregate == "latest":
-        last = max(r["date"] for r in rows)
-        values = [float(r["value"]) for r in rows if r["date"] == last]
-        return sum(values) / len(values)
-    return float(sum(float(r["value"]) for r in rows))
-
-
-def _achievement(actual: float | None, target: float, direction: str) -> float | None:
-    if actual is None:
-        return None
-    if direction == "lower":
-        return round(target / actual, 4) if actual else None
-    return round(actual / target, 4) if target else None
-
-
 def _kpis(then: Tracker, now: Tracker, then_day: date, now_day: date) -> list[dict[str, Any]]:
     old_log = [r.values for r in then.records("kpi_log")]
     new_log = [r.values for r in now.records("kpi_log")]
@@ -263,10 +239,10 @@ def _kpis(then: Tracker, now: Tracker, then_day: date, now_day: date) -> list[di
         aggregate, direction = v.get("aggregate") or "sum", v.get("direction") or "higher"
         actual_from = kpi_actual(old_log, name, key, aggregate)
         actual_to = kpi_actual(new_log, name, key, aggregate)
-        achieved = _achievement(actual_to, float(target), direction)
+        achieved = kpi_achievement(actual_to, float(target), direction)
         expected = round(elapsed / span, 4) if aggregate == "sum" and direction == "higher" and span else 1.0
         found.append({"key": key, "name": name, "target": target, "actual_from": actual_from, "actual_to": actual_to,
-                      "achievement_from": _achievement(actual_from, float(target), direction),
+                      "achievement_from": kpi_achievement(actual_from, float(target), direction),
                       "achievement_to": achieved, "expected": expected,
                       "on_pace": achieved is not None and achieved >= expected})
     return found

@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from marketing_tracker.core.cells import column_letters
 from marketing_tracker.core.dates import parse_date
 from marketing_tracker.core.errors import PlanError, TrackerError
 from marketing_tracker.core.findings import Finding, MemberLabel
@@ -50,8 +51,10 @@ from marketing_tracker.reading.scan import CellError
 ROW_KEYS: dict[str, tuple[str, ...]] = {
     **{sheet.key: (sheet.id_column,) for sheet in TABLE_SHEETS if sheet.id_column}, "kpi_log": ("date", "kpi", "channel"),
 }
-#: Values the generator pre-fills in every copy: a copy still holding one has not filled the field.
-PREFILLED: dict[tuple[str, str], Any] = {("tasks", "progress"): 0.0, ("tasks", "status"): "not_started"}
+#: Values the generator pre-fills in every copy (the schema's column defaults): a copy still holding one has not
+#: filled the field.
+PREFILLED: dict[tuple[str, str], Any] = {(sheet.key, key): value for sheet in TABLE_SHEETS
+                                         for key, value in sheet.defaults.items()}
 _SHEETS = {sheet.key: sheet for sheet in TABLE_SHEETS}
 
 
@@ -358,9 +361,7 @@ def _cell(table: Table, column: str, row: int) -> str:
         return table.cell(column, row)
     header = extra_header(column) if is_extra(column) else column.removeprefix("person:")
     if header in table.extra:
-        from marketing_tracker.reading.reader import xl_col_to_name
-
-        return f"{xl_col_to_name(table.extra[header])}{row}"
+        return f"{column_letters(table.extra[header])}{row}"
     return ""
 
 
@@ -475,7 +476,7 @@ def _in_memory(merged: Merged) -> Tracker:
                       {(k.removeprefix("person:") if k in people else extra_header(k)): i
                        for i, k in enumerate(keys) if i >= len(sheet.columns)})
         for i, k in enumerate(inserted, start=len(sheet.columns) + len(people)):
-            findings.append(Finding("extra-column", title, f"{_letter(i)}{HEADER_ROW + 1}", HEADER_ROW + 1,
+            findings.append(Finding("extra-column", title, f"{column_letters(i)}{HEADER_ROW + 1}", HEADER_ROW + 1,
                                     value=extra_header(k)))
         for offset, record in enumerate(rows):
             row = FIRST_DATA_ROW + offset + 1
@@ -493,9 +494,3 @@ def _in_memory(merged: Merged) -> Tracker:
     meta = {"template": TEMPLATE_NAME, "schema_version": SCHEMA_VERSION, "locale": locale, "campaign": c.name,
             "start": c.start.isoformat(), "end": c.end.isoformat(), **merged.identity}
     return Tracker(merged.source, locale, info, tables, findings, meta)
-
-
-def _letter(index: int) -> str:
-    from marketing_tracker.reading.reader import xl_col_to_name
-
-    return xl_col_to_name(index)

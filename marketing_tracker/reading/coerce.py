@@ -17,13 +17,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from marketing_tracker.core.dates import EXCEL_EPOCH, from_serial, parse_date
+from marketing_tracker.core.numbers import FULLWIDTH, as_understood
 from marketing_tracker.core.schema import ENUMERATIONS, MAX_NUMBER, Column, Enumeration
 from marketing_tracker.reading.numfmt import Percent
 
 Coerced = tuple[Any, str | None, Any]
 Coercer = Callable[[Any], Coerced]
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－％＋", "0123456789.,-%+")
 _MONEY_NOISE = re.compile(r"[,，\s¥￥$元]|RMB|CNY|USD", re.IGNORECASE)
 _SERIAL_RANGE = (1, 2958465)  # 1900-01-01 .. 9999-12-31
 #: How far outside the campaign a date may lie and still be meant (a year: a late invoice, a typo'd year is not).
@@ -110,7 +110,7 @@ def make_date(default_year: int | None, window: Window | None = None) -> Coercer
                 serial_day = from_serial(raw)
                 if window is None or window.holds(serial_day):
                     return serial_day, "normalized", serial_day.isoformat()
-            return _month_day(float(raw), window, _plain(float(raw)))
+            return _month_day(float(raw), window, as_understood(float(raw)))
         if isinstance(raw, str):
             text_day = parse_date(raw.strip(), default_year)
             if text_day is not None:
@@ -154,7 +154,7 @@ def _month_day(number: float, window: Window | None, shown: str) -> Coerced:
 
 
 def _number_text(raw: str) -> float | None:
-    cleaned = _MONEY_NOISE.sub("", raw.translate(_FULLWIDTH))
+    cleaned = _MONEY_NOISE.sub("", raw.translate(FULLWIDTH))
     factor = 1.0
     if cleaned.endswith("万"):
         cleaned, factor = cleaned[:-1], 10_000.0
@@ -187,7 +187,7 @@ def number(raw: Any) -> Coerced:
     if isinstance(raw, str):
         value = _number_text(raw)
         if value is not None:
-            return value, "normalized", _plain(value)
+            return value, "normalized", as_understood(value)
     return None, "bad-number", None
 
 
@@ -202,22 +202,17 @@ def percent(raw: Any) -> Coerced:
         return raw * 100, None, None
     if _stored_number(raw):
         if 0 < raw < 1:
-            return raw * 100, "normalized", _plain(raw * 100)
+            return raw * 100, "normalized", as_understood(raw * 100)
         return float(raw), None, None
     if isinstance(raw, str):
-        cleaned = raw.translate(_FULLWIDTH).replace(" ", "")
+        cleaned = raw.translate(FULLWIDTH).replace(" ", "")
         had_sign = cleaned.endswith("%")
         value = _number_text(cleaned.rstrip("%"))
         if value is not None:
             if not had_sign and 0 < value < 1:
                 value *= 100
-            return value, "normalized", _plain(value)
+            return value, "normalized", as_understood(value)
     return None, "bad-number", None
-
-
-def _plain(value: float) -> str:
-    rounded = round(value, 6)
-    return str(int(rounded)) if float(rounded).is_integer() else f"{rounded:g}"
 
 
 class ChoiceCoercer:
@@ -244,7 +239,7 @@ class ChoiceCoercer:
         if isinstance(raw, str):
             if raw in self.exact:
                 return self.exact[raw], None, None
-            cleaned = re.sub(r"\s+", " ", raw.translate(_FULLWIDTH)).strip()
+            cleaned = re.sub(r"\s+", " ", raw.translate(FULLWIDTH)).strip()
             key = (self.exact.get(cleaned) or self.known.get(cleaned.casefold())
                    or self.known.get(cleaned.replace(" ", "").casefold()))
             if key is not None:

@@ -27,6 +27,7 @@ from itertools import compress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from marketing_tracker.core.cells import column_letters as xl_col_to_name
 from marketing_tracker.core.dates import parse_date
 from marketing_tracker.core.errors import first_line
 from marketing_tracker.core.findings import Allowed, ColumnLabel, Finding, Listing, MemberLabel, SheetLabel
@@ -72,14 +73,6 @@ if TYPE_CHECKING:
 HEADER_SEARCH_ROWS = 15
 
 
-def xl_col_to_name(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA (here rather than importing xlsxwriter to read a file)."""
-    name = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        name = chr(65 + remainder) + name
-    return name
 #: Sheets a tracker cannot do without; the others are checked when they are there.
 REQUIRED_SHEETS = ("tasks",)
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from marketing_tracker.core.cells import column_index
 from marketing_tracker.core.errors import first_line
 from marketing_tracker.reading import numfmt
 
@@ -331,7 +332,7 @@ def _bound(text: bytes, base: int) -> int:
     """The largest number that keeps the first two digits (or letters) of ``text`` and its length."""
     top = b"Z" if base == 26 else b"9"
     rounded = text[:2] + top * (len(text) - 2)
-    return _column_number(rounded.decode()) if base == 26 else int(rounded)
+    return column_index(rounded.decode()) + 1 if base == 26 else int(rounded)
 
 
 @functools.lru_cache(maxsize=64)
@@ -469,13 +470,6 @@ def _too_far(name: str, last_row: int, last_column: int) -> str | None:
         return (f"sheet {name!r} has values as far as row {last_row}, column {last_column}; "
                 "delete the stray cells beyond the data and save again")
     return None
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter.upper()) - 64
-    return number
 
 
 # --------------------------------------------------------------------------- ods

@@ -25,7 +25,15 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from marketing_tracker.core.derived import delay_days, expected_progress, health, milestone_result
+from marketing_tracker.core.derived import (
+    actual_of,
+    delay_days,
+    expected_progress,
+    health,
+    kpi_achievement,
+    kpi_days,
+    milestone_result,
+)
 from marketing_tracker.core.findings import Finding
 from marketing_tracker.core.schema import PHASES, RECAP_TASKS, Locale, ReportColumn, Text
 from marketing_tracker.reading.reader import Tracker
@@ -319,8 +327,7 @@ def _milestones(tracker: Tracker, day: date, phase_labels: dict[str, str]) -> di
 
 def _kpis(tracker: Tracker, day: date) -> list[dict[str, Any]]:
     info = tracker.campaign
-    log = pd.DataFrame([r.values for r in tracker.records("kpi_log")], columns=["date", "kpi", "channel", "value"])
-    log = log.dropna(subset=["date", "kpi", "value"])
+    log = [r.values for r in tracker.records("kpi_log")]
     result = []
     for record in tracker.records("kpis"):
         v = record.values
@@ -329,29 +336,17 @@ def _kpis(tracker: Tracker, day: date) -> list[dict[str, Any]]:
         if not name or target is None:
             continue
         aggregate, direction = v.get("aggregate") or "sum", v.get("direction") or "higher"
-        rows = log[(log["kpi"] == name) | (log["kpi"] == key)]
-        daily = (rows.groupby("date")["value"].agg("mean" if aggregate == "latest" else "sum").sort_index()
-                 if not rows.empty else pd.Series(dtype=float))
-        if daily.empty:
-            actual = None
-        elif aggregate == "latest":
-            actual = float(daily.iloc[-1])
-        else:
-            actual = float(daily.sum())
-        if actual is None:
-            achievement = None
-        elif direction == "lower":
-            achievement = round(target / actual, 4) if actual else None
-        else:
-            achievement = round(actual / target, 4) if target else None
+        daily = kpi_days(log, name, key, aggregate)
+        actual = actual_of(daily, aggregate)
+        achievement = kpi_achievement(actual, target, direction)
         series, running = [], 0.0
         start, end = info.start, info.end
         span = (end - start).days + 1 if start and end else 0
-        for when, value in daily.items():
-            running += float(value)
-            pace = (target * (((when - start).days + 1) / span)) if span and aggregate == "sum" else target
-            series.append({"date": when, "value": float(value), "cumulative": running if aggregate == "sum" else float(value),
-                           "pace": round(pace, 4)})
+        for logged in daily:
+            running += logged.value
+            pace = (target * (((logged.day - start).days + 1) / span)) if start and span and aggregate == "sum" else target
+            series.append({"date": logged.day, "value": logged.value,
+                           "cumulative": running if aggregate == "sum" else logged.value, "pace": round(pace, 4)})
         forecast = None
         if aggregate == "sum" and actual is not None and start and end and start <= day < end:
             elapsed = (min(day, end) - start).days + 1

@@ -7,7 +7,7 @@ from itertools import groupby
 
 from marketing_tracker.checks.run import CheckedFile, check_file, check_files
 from marketing_tracker.core.errors import json_visible, visible
-from marketing_tracker.core.findings import Finding, count_by_severity
+from marketing_tracker.core.findings import SEVERITIES, SEVERITY_ORDER, Finding, count_by_severity
 from marketing_tracker.core.schema import Locale
 
 # check_file and check_files lived here in 0.1 (marketing_tracker.report_text); they stay importable from here.
@@ -29,7 +29,7 @@ _WORDS = {
 def _counts(findings: list[Finding], locale: Locale) -> str:
     words = _WORDS[locale]
     counts = count_by_severity(findings)
-    parts = [f"{counts[key + 's']} {words[key]}" for key in ("error", "warning", "info") if counts[key + "s"]]
+    parts = [f"{counts[key + 's']} {words[key]}" for key in SEVERITIES if counts[key + "s"]]
     return ", ".join(parts) if parts else words["clean"]
 
 
@@ -62,7 +62,7 @@ def render_text(results: list[CheckedFile], *, lang: Locale | None = None, verbo
         shown = [f for f in result.findings if verbose or f.code != "normalized"]
         ordered = sorted(shown, key=lambda f: f.sheet)
         for sheet, group in groupby(ordered, key=lambda f: f.sheet):
-            items = sorted(group, key=lambda f: ({"error": 0, "warning": 1, "info": 2}[f.severity], f.row or 0))
+            items = sorted(group, key=lambda f: (SEVERITY_ORDER[f.severity], f.row or 0))
             lines.append(f"  {sheet or '-'}: {_counts(items, locale)}")
             for f in items:
                 lines.append(f"    {f.severity:<7} {f.cell or '-':<6} {f.code:<24} {f.message(locale)}")

@@ -39,6 +39,7 @@ from marketing_tracker.core.schema import (
 from marketing_tracker.core.words import RECAP_SECTIONS, RECAP_TEXT, report_label
 from marketing_tracker.reports.recap import Recap
 from marketing_tracker.workbook import xlsxwriter_calls
+from marketing_tracker.workbook.formats import FormatCache
 from marketing_tracker.workbook.printing import Page, column_points, fit_scale, rows_per_page, set_up
 
 #: The budget sheet lists the tasks with the largest variances; every task's budget is on the tasks sheet.
@@ -136,22 +137,19 @@ class _RecapBook:
         self.f = figures
         self.locale: Locale = figures.campaign["locale"]
         self.path = path
-        self.formats: dict[tuple[tuple[str, Any], ...], Any] = {}
         self.layouts: dict[str, _Layout] = {}
 
     def t(self, key: str) -> str:
         return RECAP_TEXT[key].get(self.locale)
 
     def fmt(self, **props: Any) -> Any:
-        key = tuple(sorted(props.items()))
-        if key not in self.formats:
-            self.formats[key] = self.book.add_format(props)
-        return self.formats[key]
+        return self.formats(**props)
 
     def write(self) -> None:
         start = self.f.campaign.get("start")
         self.book = xlsxwriter.Workbook(str(self.path), {"strings_to_formulas": False, "strings_to_urls": False,
                                                          "strings_to_numbers": False})
+        self.formats = FormatCache(self.book)
         if isinstance(start, date):
             self.book.set_properties({"title": f"{self.f.campaign['name']} · {self.t('title')}",
                                       "created": datetime.combine(start, time())})

@@ -22,9 +22,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from marketing_tracker.core.cells import column_letters, quote_sheet
 from marketing_tracker.core.errors import TrackerError, visible
 from marketing_tracker.core.fileio import atomic_output
-from marketing_tracker.core.findings import Finding, sort_findings
+from marketing_tracker.core.findings import SEVERITY_ORDER, Finding, sort_findings
 from marketing_tracker.core.schema import META_SHEET, Locale, Text
 from marketing_tracker.workbook.printing import Page, set_up_openpyxl
 
@@ -39,19 +40,33 @@ AUTHOR = "marketing_tracker"
 def annotate(source: str | os.PathLike[str], findings: list[Finding], target: str | os.PathLike[str], *,
              locale: Locale = "zh-CN") -> Path:
     """Write ``target``: a copy of ``source`` with ``findings`` on their cells and a findings sheet."""
-    import openpyxl
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
-
     src = Path(source)
+    book = _open(src)
+    _mark_cells(book, findings, locale)
+    _findings_sheet(book, findings, locale)
+    with atomic_output(target, inputs=(src,)) as staged:
+        book.save(staged)
+    return Path(target)
+
+
+def _open(src: Path) -> Any:
+    """The workbook to annotate, macros kept in an .xlsm; a file openpyxl cannot open is a TrackerError."""
+    import openpyxl
+
     if src.suffix.lower() not in (".xlsx", ".xlsm"):
         raise TrackerError(f"{src}: annotating works on .xlsx and .xlsm files; save this one as .xlsx first")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl's notes about extensions it does not keep
         try:
-            book = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm", keep_links=True)
+            return openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm", keep_links=True)
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for damaged files
             raise TrackerError(f"{src}: cannot be opened for annotating ({type(exc).__name__}: {exc})") from None
+
+
+def _mark_cells(book: Any, findings: list[Finding], locale: Locale) -> None:
+    """Each cell with findings gets one comment listing them, and the fill of the worst."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
 
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for finding in findings:
@@ -64,9 +79,14 @@ def annotate(source: str | os.PathLike[str], findings: list[Finding], target: st
         comment = Comment(text, AUTHOR)
         comment.width, comment.height = 320, 40 + 40 * len(items)
         target_cell.comment = comment
-        worst = min(items, key=lambda f: ("error", "warning", "info").index(f.severity)).severity
+        worst = min(items, key=lambda f: SEVERITY_ORDER[f.severity]).severity
         if worst in FILLS:
             target_cell.fill = PatternFill("solid", fgColor=FILLS[worst])
+
+
+def _findings_sheet(book: Any, findings: list[Finding], locale: Locale) -> None:
+    """The findings as a first sheet, worst first, each linked to its cell; the sheet the copy opens on."""
+    from openpyxl.styles import Font
 
     title = FINDINGS_TITLE.get(locale)
     while title in book.sheetnames:
@@ -79,8 +99,8 @@ def annotate(source: str | os.PathLike[str], findings: list[Finding], target: st
     # already written, which made a 50,000-finding copy quadratic (issue 14).
     for row, finding in enumerate(sort_findings(findings), start=2):
         _finding_row(sheet, row, finding, locale, linked=finding.sheet in book.sheetnames and bool(finding.cell))
-    for letter, width in zip("ABCDE", (8, 22, 18, 8, 100), strict=True):
-        sheet.column_dimensions[letter].width = width
+    for index, width in enumerate((8, 22, 18, 8, 100)):
+        sheet.column_dimensions[column_letters(index)].width = width
     sheet.freeze_panes = "A2"
     campaign = _campaign_name(book)
     set_up_openpyxl(sheet, Page(campaign, title, locale, area=(0, 0, max(len(findings), 1), len(HEADERS) - 1),
@@ -88,10 +108,6 @@ def annotate(source: str | os.PathLike[str], findings: list[Finding], target: st
     book.active = 0
     for ws in book.worksheets[1:]:
         ws.sheet_view.tabSelected = False
-
-    with atomic_output(target, inputs=(src,)) as staged:
-        book.save(staged)
-    return Path(target)
 
 
 def _finding_row(sheet: Any, row: int, finding: Finding, locale: Locale, *, linked: bool) -> None:
@@ -108,7 +124,7 @@ def _finding_row(sheet: Any, row: int, finding: Finding, locale: Locale, *, link
         sheet.cell(row, 1).fill = PatternFill("solid", fgColor=FILLS[finding.severity])
     if linked:
         link = sheet.cell(row, 4)
-        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{finding.sheet}'!{finding.cell}")
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quote_sheet(finding.sheet)}!{finding.cell}")
         link.font = Font(color="0563C1", underline="single")
 
 

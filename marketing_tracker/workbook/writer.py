@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from marketing_tracker import __version__
+from marketing_tracker.core.cells import cell_address, column_letters, quote_sheet
 from marketing_tracker.core.errors import TrackerError
 from marketing_tracker.core.fileio import atomic_output, gc_paused
 from marketing_tracker.core.issued import CAMPAIGN_ID_KEY, COPY_KEY, WHOLE, campaign_id, extra_header, is_extra, meta_rows
@@ -79,6 +79,7 @@ from marketing_tracker.core.schema import (
     VALIDATION_ERRORS,
     Column,
     Enumeration,
+    Field,
     Limits,
     Locale,
     Sheet,
@@ -86,6 +87,7 @@ from marketing_tracker.core.schema import (
     sheet_title,
 )
 from marketing_tracker.workbook import xlsxwriter_calls
+from marketing_tracker.workbook.formats import FormatCache
 from marketing_tracker.workbook.printing import FIT_SHARE, Page, column_points, fit_scale, printable_points, set_up
 
 PROTECT_OPTIONS = {
@@ -151,7 +153,7 @@ class _Table:
     rows_in_use: int = 0  # the rows filled when written: what prints
 
     def __post_init__(self) -> None:
-        self.letters = {c.key: xl_col_to_name(i) for i, c in enumerate(self.columns)}
+        self.letters = {c.key: column_letters(i) for i, c in enumerate(self.columns)}
 
     def col(self, key: str) -> int:
         return [c.key for c in self.columns].index(key)
@@ -159,7 +161,7 @@ class _Table:
     def area(self, key: str) -> str:
         """Absolute reference of a column's data rows on this sheet, for a defined name."""
         letter = self.letters[key]
-        return f"{_quote(self.title)}!${letter}${self.first_row + 1}:${letter}${self.last_row + 1}"
+        return f"{quote_sheet(self.title)}!${letter}${self.first_row + 1}:${letter}${self.last_row + 1}"
 
 
 class _Sheet(Worksheet):  # type: ignore[misc]
@@ -174,10 +176,11 @@ class _Sheet(Worksheet):  # type: ignore[misc]
 
     _verbatim = False
 
-    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+    def _prepare_formula(self, formula: str, *args: Any, **kwargs: Any) -> str:
+        # Any further parameter a newer xlsxwriter passes goes on to its own body untouched.
         if self._verbatim:
             return formula.removeprefix("=")
-        prepared: str = super()._prepare_formula(formula, expand_future_functions)
+        prepared: str = super()._prepare_formula(formula, *args, **kwargs)
         return prepared
 
     def write_formula_column(self, first: int, last: int, col: int, pattern: str, cell_format: Any) -> None:
@@ -210,12 +213,74 @@ def raci_roles(task: Task) -> dict[str, str]:
     return roles
 
 
-def _quote(sheet: str) -> str:
-    return "'" + sheet.replace("'", "''") + "'"
-
-
 def _literal(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class _InfoFormats:
+    """The formats the campaign-info sheet's blocks share."""
+
+    label: Any
+    text_in: Any
+    date_in: Any
+    date_out: Any
+    section: Any
+
+
+def _as_of_formula(as_of_input: str) -> str:
+    """The status date: the one typed in ``as_of_input``, else today.
+
+    A status date kept as text ("2024/11/15" where the locale does not take it for a date) is
+    read as the ISO date it spells (which DATEVALUE takes in every locale); one that is no date
+    falls back to today, so no formula counts delays from a text.
+    """
+    iso = f'TRIM({as_of_input})'
+    for separator, replacement in (("/", "-"), (".", "-"), ("年", "-"), ("月", "-"), ("日", "")):
+        iso = f'SUBSTITUTE({iso},"{separator}","{replacement}")'
+    return (f'=IF({as_of_input}="",TODAY(),IF(ISNUMBER({as_of_input}),{as_of_input},'
+            f'IFERROR(DATEVALUE({iso}),TODAY())))')
+
+
+@dataclass(frozen=True)
+class _GanttStrip:
+    """Where the tasks sheet's Gantt strip goes: a column per day, or per week (from a Monday) for a long campaign."""
+
+    days: list[date]  # the first day of each column
+    weekly: bool
+    first_col: int  # 0-based; one spacer column after the table
+    last_col: int
+
+    @classmethod
+    def of(cls, plan: Plan, table: _Table) -> _GanttStrip:
+        c = plan.campaign
+        weekly = (c.end - c.start).days + 1 > GANTT_DAILY_MAX_DAYS
+        begin = c.start - timedelta(days=c.start.weekday()) if weekly else c.start
+        days = [begin + timedelta(days=i) for i in range(0, (c.end - begin).days + 1, 7 if weekly else 1)]
+        first_col = len(table.columns) + 1
+        return cls(days, weekly, first_col, first_col + len(days) - 1)
+
+
+def _gantt_rules(table: _Table, strip: _GanttStrip) -> dict[str, str]:
+    """The conditional-format formula of each Gantt legend key, for the strip's top-left cell (Excel shifts it)."""
+    day_ref = f"{column_letters(strip.first_col)}${HEADER_ROW + 1}"
+    until = f"{day_ref}+6" if strip.weekly else day_ref
+    refs = {key: f"${table.letters[key]}{table.first_row + 1}" for key in
+            ("planned_start", "planned_end", "actual_start", "actual_end", "progress")}
+    in_plan = (f"AND(ISNUMBER({refs['planned_start']}),ISNUMBER({refs['planned_end']}),"
+               f"{refs['planned_start']}<={until},{refs['planned_end']}>={day_ref})")
+    in_actual = (f"AND(ISNUMBER({refs['actual_start']}),{refs['actual_start']}<={until},"
+                 f"IF(ISNUMBER({refs['actual_end']}),{refs['actual_end']},mt_asof)>={day_ref})")
+    done_until = (f"{refs['planned_start']}+({refs['planned_end']}-{refs['planned_start']}+1)"
+                  f"*MIN(100,N({refs['progress']}))/100")
+    return {
+        "slip": f"AND({in_actual},NOT({in_plan}))",
+        "progress": f"AND({in_plan},{day_ref}<{done_until})",
+        "actual": f"AND({in_plan},{in_actual})",
+        "planned": in_plan,
+        "today": f"AND(mt_asof>={day_ref},mt_asof<={until})",
+        "weekend": "" if strip.weekly else f"WEEKDAY({day_ref},2)>5",
+    }
 
 
 class _TrackerWriter:
@@ -229,7 +294,6 @@ class _TrackerWriter:
         self.locale = locale
         self.password = password or ""
         self.spare_rows = spare_rows
-        self.formats: dict[tuple[tuple[str, Any], ...], Any] = {}
         start, end = plan.campaign.start, plan.campaign.end
         dates = [d for t in plan.tasks for d in (t.start, t.end) if d] + [m.due for m in plan.milestones]
         self.window = (min([start, *dates]) - timedelta(days=DATE_WINDOW_DAYS),
@@ -240,10 +304,7 @@ class _TrackerWriter:
         return text.get(self.locale)
 
     def fmt(self, **props: Any) -> Any:
-        key = tuple(sorted(props.items()))
-        if key not in self.formats:
-            self.formats[key] = self.book.add_format(props)
-        return self.formats[key]
+        return self.formats(**props)
 
     # ------------------------------------------------------------------ the workbook
 
@@ -253,6 +314,7 @@ class _TrackerWriter:
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
             "default_date_format": NUMBER_FORMATS["date"],
         })
+        self.formats = FormatCache(self.book)
         stamp = datetime.combine(c.start, time())
         self.book.set_properties({
             "title": f"{c.name} · {self.t(TASKS.title)}", "subject": c.name, "author": c.exec_owner or c.plan_owner,
@@ -417,7 +479,7 @@ class _TrackerWriter:
     def _validate(self, ws: _Sheet, table: _Table, col: int, column: Column) -> None:
         """Excel data validation for one input column, from its kind."""
         first, last = table.first_row, table.last_row
-        cell = xl_rowcol_to_cell(first, col)
+        cell = cell_address(first, col)
         letter = table.letters[column.key]
         options: dict[str, Any]
         kind: str = column.kind
@@ -479,14 +541,15 @@ class _TrackerWriter:
 
     def _tasks(self, ws: _Sheet) -> None:
         table = self.tables["tasks"]
+        blank = TASKS.defaults
         records = []
         for t in self.plan.tasks:
             phase = self.plan.phase(t.phase)
             records.append({
                 "task_id": t.id, "name": t.name, "description": t.description,
                 "phase": phase.label(self.locale) if phase else t.phase, "owner": t.owner,
-                "planned_start": t.start, "planned_end": t.end, "progress": 0,
-                "status": STATUSES.label("not_started", self.locale),
+                "planned_start": t.start, "planned_end": t.end, "progress": blank["progress"],
+                "status": STATUSES.label(str(blank["status"]), self.locale),
                 "depends_on": ",".join(t.depends_on), "budget_planned": t.budget,
                 "baseline_start": t.start, "baseline_end": t.end,
             })
@@ -513,58 +576,39 @@ class _TrackerWriter:
 
     def _gantt(self, ws: _Sheet, table: _Table) -> None:
         """A strip of day (or week) columns right of the table, drawn by conditional formats."""
-        c = self.plan.campaign
-        days = (c.end - c.start).days + 1
-        weekly = days > GANTT_DAILY_MAX_DAYS
-        begin = c.start - timedelta(days=c.start.weekday()) if weekly else c.start
-        step = 7 if weekly else 1
-        columns = [begin + timedelta(days=i) for i in range(0, (c.end - begin).days + 1, step)]
-        first_col = len(table.columns) + 1
-        last_col = first_col + len(columns) - 1
-        ws.set_column(first_col - 1, first_col - 1, 2, self.fmt(locked=True))
-        ws.set_column(first_col, last_col, GANTT_WEEK_WIDTH if weekly else GANTT_DAY_WIDTH, self.fmt(locked=True))
+        strip = _GanttStrip.of(self.plan, table)
+        ws.set_column(strip.first_col - 1, strip.first_col - 1, 2, self.fmt(locked=True))
+        ws.set_column(strip.first_col, strip.last_col, GANTT_WEEK_WIDTH if strip.weekly else GANTT_DAY_WIDTH,
+                      self.fmt(locked=True))
+        self._gantt_headers(ws, strip)
+        rules = _gantt_rules(table, strip)
+        for key, colour, _label in GANTT_LEGEND:
+            if rules[key]:
+                ws.conditional_format(table.first_row, strip.first_col, table.last_row, strip.last_col, {
+                    "type": "formula", "criteria": "=" + rules[key], "format": self.fmt(bg_color=colour)})
+        ws.conditional_format(HEADER_ROW, strip.first_col, HEADER_ROW, strip.last_col, {
+            "type": "formula", "criteria": f"={rules['today']}",
+            "format": self.fmt(bg_color=dict((k, c) for k, c, _ in GANTT_LEGEND)["today"], bold=True)})
+        self._print_tasks(ws, table, strip.first_col, strip.days, strip.weekly)
+
+    def _gantt_headers(self, ws: _Sheet, strip: _GanttStrip) -> None:
+        """Above each column of the strip: the month where it changes, the day, and a flag where a milestone is due."""
+        weekly = strip.weekly
         header = self.fmt(num_format="m/d" if weekly else "d", font_size=8, align="center", bg_color=HEADER_FILL,
                           border=1, rotation=90 if weekly else 0)
         month = self.fmt(bold=True, font_size=9, font_color=TITLE_FONT)
         flag = self.fmt(font_color="#C00000", align="center", bold=True)
-        first_letter = xl_col_to_name(first_col)
         shown_month = None
-        for index, day in enumerate(columns):
-            col = first_col + index
+        for index, day in enumerate(strip.days):
+            col = strip.first_col + index
             if (day.year, day.month) != shown_month:
                 shown_month = (day.year, day.month)
                 ws.write_string(TITLE_ROW, col, f"{day.year}-{day.month:02d}", month)
             ws.write_datetime(HEADER_ROW, col, datetime.combine(day, time()), header)
-            letter = xl_col_to_name(col)
+            letter = column_letters(col)
             count = (f'COUNTIFS(mt_ms_due,">="&{letter}${HEADER_ROW + 1},mt_ms_due,"<="&{letter}${HEADER_ROW + 1}+6)'
                      if weekly else f"COUNTIF(mt_ms_due,{letter}${HEADER_ROW + 1})")
             ws.write_formula(NOTE_ROW, col, f'=IF({count}>0,"{MILESTONE_FLAG}","")', flag, "")
-        day_ref = f"{first_letter}${HEADER_ROW + 1}"
-        until = f"{day_ref}+6" if weekly else day_ref
-        refs = {key: f"${table.letters[key]}{table.first_row + 1}" for key in
-                ("planned_start", "planned_end", "actual_start", "actual_end", "progress")}
-        in_plan = (f"AND(ISNUMBER({refs['planned_start']}),ISNUMBER({refs['planned_end']}),"
-                   f"{refs['planned_start']}<={until},{refs['planned_end']}>={day_ref})")
-        in_actual = (f"AND(ISNUMBER({refs['actual_start']}),{refs['actual_start']}<={until},"
-                     f"IF(ISNUMBER({refs['actual_end']}),{refs['actual_end']},mt_asof)>={day_ref})")
-        done_until = (f"{refs['planned_start']}+({refs['planned_end']}-{refs['planned_start']}+1)"
-                      f"*MIN(100,N({refs['progress']}))/100")
-        rules = {
-            "slip": f"AND({in_actual},NOT({in_plan}))",
-            "progress": f"AND({in_plan},{day_ref}<{done_until})",
-            "actual": f"AND({in_plan},{in_actual})",
-            "planned": in_plan,
-            "today": f"AND(mt_asof>={day_ref},mt_asof<={until})",
-            "weekend": "" if weekly else f"WEEKDAY({day_ref},2)>5",
-        }
-        for key, colour, _label in GANTT_LEGEND:
-            if rules[key]:
-                ws.conditional_format(table.first_row, first_col, table.last_row, last_col, {
-                    "type": "formula", "criteria": "=" + rules[key], "format": self.fmt(bg_color=colour)})
-        ws.conditional_format(HEADER_ROW, first_col, HEADER_ROW, last_col, {
-            "type": "formula", "criteria": f"={rules['today']}",
-            "format": self.fmt(bg_color=dict((k, c) for k, c, _ in GANTT_LEGEND)["today"], bold=True)})
-        self._print_tasks(ws, table, first_col, columns, weekly)
 
     def _print_tasks(self, ws: _Sheet, table: _Table, first_col: int, columns: list[date], weekly: bool) -> None:
         """The table on one page width, then the Gantt strip on pages of whole weeks, the task ID and name repeated."""
@@ -650,92 +694,109 @@ class _TrackerWriter:
             items = values[key] or [""]
             for offset, item in enumerate(items):
                 ws.write_string(FIRST_DATA_ROW + offset, col, item)
-            letter = xl_col_to_name(col)
-            self.book.define_name(f"mt_list_{key}", f"={_quote(title)}!${letter}${FIRST_DATA_ROW + 1}:"
+            letter = column_letters(col)
+            self.book.define_name(f"mt_list_{key}", f"={quote_sheet(title)}!${letter}${FIRST_DATA_ROW + 1}:"
                                                     f"${letter}${FIRST_DATA_ROW + len(items)}")
         ws.protect(self.password, PROTECT_OPTIONS)
         ws.hide()  # the dropdowns' source: a helper, not a page anyone reads or prints
 
     def _info(self, ws: _Sheet) -> None:
-        c, plan = self.plan.campaign, self.plan
+        """The campaign-info sheet: the campaign's fields, its goals, its phases and its people, one block each."""
+        c = self.plan.campaign
         ws.set_column(0, 0, 20)
         ws.set_column(1, 1, 36)
         ws.set_column(2, 4, 14)
         title_format = self.fmt(bold=True, font_size=14, font_color=TITLE_FONT)
-        label = self.fmt(bold=True, bg_color=HEADER_FILL, border=1)
-        text_in = self.fmt(locked=False, border=1)
-        date_in = self.fmt(locked=False, border=1, num_format=NUMBER_FORMATS["date"])
-        date_out = self.fmt(locked=True, border=1, bg_color=COMPUTED_FILL, num_format=NUMBER_FORMATS["date"])
-        section = self.fmt(bold=True, font_size=12, font_color=TITLE_FONT)
+        formats = _InfoFormats(
+            label=self.fmt(bold=True, bg_color=HEADER_FILL, border=1),
+            text_in=self.fmt(locked=False, border=1),
+            date_in=self.fmt(locked=False, border=1, num_format=NUMBER_FORMATS["date"]),
+            date_out=self.fmt(locked=True, border=1, bg_color=COMPUTED_FILL, num_format=NUMBER_FORMATS["date"]),
+            section=self.fmt(bold=True, font_size=12, font_color=TITLE_FONT),
+        )
         ws.write_string(TITLE_ROW, 0, f"{c.name} · {self.t(INFO_TITLE)}", title_format)
+        row = self._info_fields(ws, FIRST_DATA_ROW - 1, formats)
+        row = self._info_goals(ws, row + 1, formats)
+        row = self._info_phases(ws, row + 1, formats)
+        row = self._info_people(ws, row + 1, formats)
+        ws.protect(self.password, PROTECT_OPTIONS)
+        set_up(ws, Page(c.name, self.t(INFO_TITLE), self.locale, area=(0, 0, row - 1, 2), one_page=True))
+
+    def _info_fields(self, ws: _Sheet, row: int, formats: _InfoFormats) -> int:
+        """The campaign's fields, a label and a value each, from ``row``; returns the row after them."""
+        c = self.plan.campaign
         values = {"name": c.name, "start": c.start, "end": c.end, "plan_owner": c.plan_owner, "exec_owner": c.exec_owner,
                   "as_of_input": c.status_date}
-        row = FIRST_DATA_ROW - 1
         as_of_input = None
-        low, high = (datetime.combine(d, time()) for d in self.window)
         for info in INFO_FIELDS:
-            ws.write_string(row, 0, self.t(info.label), label)
+            ws.write_string(row, 0, self.t(info.label), formats.label)
             if info.computed:
-                # A status date kept as text ("2024/11/15" where the locale does not take it for a date)
-                # is read as the ISO date it spells (which DATEVALUE takes in every locale); one that is
-                # no date falls back to today, so no formula counts delays from a text.
-                iso = f'TRIM({as_of_input})'
-                for separator, replacement in (("/", "-"), (".", "-"), ("年", "-"), ("月", "-"), ("日", "")):
-                    iso = f'SUBSTITUTE({iso},"{separator}","{replacement}")'
-                ws.write_formula(row, 1, f'=IF({as_of_input}="",TODAY(),IF(ISNUMBER({as_of_input}),{as_of_input},'
-                                         f'IFERROR(DATEVALUE({iso}),TODAY())))', date_out, "")
-                self.book.define_name("mt_asof", f"={_quote(ws.name)}!$B${row + 1}")
+                ws.write_formula(row, 1, _as_of_formula(str(as_of_input)), formats.date_out, "")
+                self.book.define_name("mt_asof", f"={quote_sheet(ws.name)}!$B${row + 1}")
             elif info.kind == "date":
-                value = values.get(info.key)
-                if isinstance(value, date):
-                    ws.write_datetime(row, 1, datetime.combine(value, time()), date_in)
-                else:
-                    ws.write_blank(row, 1, None, date_in)
-                title, message = VALIDATION_ERRORS["date"]
-                ws.data_validation(row, 1, row, 1, {
-                    "validate": "date", "criteria": "between", "minimum": low, "maximum": high,
-                    "error_title": self.t(title), "input_title": self.t(info.label)[:32],
-                    "input_message": self.t(info.help)[:255] if info.help else "",
-                    "error_message": self.t(message).format(label=self.t(info.label), first=self.window[0],
-                                                            last=self.window[1])[:255]})
+                self._info_date(ws, row, info, values.get(info.key), formats)
                 if info.key == "as_of_input":
                     as_of_input = f"B{row + 1}"
             else:
-                ws.write_string(row, 1, str(values.get(info.key, "")), text_in)
+                ws.write_string(row, 1, str(values.get(info.key, "")), formats.text_in)
             if info.help:
                 ws.write_string(row, 2, self.t(info.help), self.fmt(italic=True, font_color="#595959"))
             row += 1
+        return row
 
+    def _info_date(self, ws: _Sheet, row: int, info: Field, value: Any, formats: _InfoFormats) -> None:
+        """A date field's cell, validated to the dates the campaign can mean."""
+        if isinstance(value, date):
+            ws.write_datetime(row, 1, datetime.combine(value, time()), formats.date_in)
+        else:
+            ws.write_blank(row, 1, None, formats.date_in)
+        low, high = (datetime.combine(d, time()) for d in self.window)
+        title, message = VALIDATION_ERRORS["date"]
+        ws.data_validation(row, 1, row, 1, {
+            "validate": "date", "criteria": "between", "minimum": low, "maximum": high,
+            "error_title": self.t(title), "input_title": self.t(info.label)[:32],
+            "input_message": self.t(info.help)[:255] if info.help else "",
+            "error_message": self.t(message).format(label=self.t(info.label), first=self.window[0],
+                                                    last=self.window[1])[:255]})
+
+    def _info_goals(self, ws: _Sheet, row: int, formats: _InfoFormats) -> int:
+        """The numbered goals, with at least two empty lines to add more; returns the row after them."""
+        goals = self.plan.campaign.goals
+        ws.write_string(row, 0, self.t(INFO_GOALS), formats.section)
         row += 1
-        ws.write_string(row, 0, self.t(INFO_GOALS), section)
-        row += 1
-        for index, goal in enumerate([*c.goals, "", "", ""][: max(len(c.goals) + 2, 3)]):
+        for index, goal in enumerate([*goals, "", "", ""][: max(len(goals) + 2, 3)]):
             ws.write_number(row, 0, index + 1, self.fmt(align="center", border=1))
-            ws.write_string(row, 1, goal, text_in)
+            ws.write_string(row, 1, goal, formats.text_in)
             row += 1
+        return row
 
-        row = self._info_block(ws, row + 1, INFO_PHASES, INFO_PHASE_COLUMNS, section, label)
-        for p in plan.phases:
+    def _info_phases(self, ws: _Sheet, row: int, formats: _InfoFormats) -> int:
+        """The phases with their dates and ID prefixes; returns the row after them."""
+        row = self._info_block(ws, row, INFO_PHASES, INFO_PHASE_COLUMNS, formats.section, formats.label)
+        for p in self.plan.phases:
             ws.write_string(row, 0, p.label(self.locale), self.fmt(border=1))
-            ws.write_datetime(row, 1, datetime.combine(p.start, time()), date_in)
-            ws.write_datetime(row, 2, datetime.combine(p.end, time()), date_in)
+            ws.write_datetime(row, 1, datetime.combine(p.start, time()), formats.date_in)
+            ws.write_datetime(row, 2, datetime.combine(p.end, time()), formats.date_in)
             ws.write_string(row, 3, p.prefix or "", self.fmt(border=1, align="center"))
             row += 1
+        return row
 
-        row = self._info_block(ws, row + 1, INFO_PEOPLE, INFO_PEOPLE_COLUMNS, section, label)
+    def _info_people(self, ws: _Sheet, row: int, formats: _InfoFormats) -> int:
+        """Everyone the plan names, with ten spare lines to add people; returns the row after them."""
+        plan = self.plan
+        row = self._info_block(ws, row, INFO_PEOPLE, INFO_PEOPLE_COLUMNS, formats.section, formats.label)
         people = {p.name: p for p in plan.people}
         for name in plan.people_names():
             person = people.get(name)
             cells = [name, person.department, person.role, person.contact] if person else [name, "", "", ""]
             for col, value in enumerate(cells):
-                ws.write_string(row, col, value, text_in)
+                ws.write_string(row, col, value, formats.text_in)
             row += 1
         for _spare in range(10):
             for col in range(4):
-                ws.write_blank(row, col, None, text_in)
+                ws.write_blank(row, col, None, formats.text_in)
             row += 1
-        ws.protect(self.password, PROTECT_OPTIONS)
-        set_up(ws, Page(c.name, self.t(INFO_TITLE), self.locale, area=(0, 0, row - 1, 2), one_page=True))
+        return row
 
     def _info_block(self, ws: _Sheet, row: int, title: Text, headings: tuple[Text, ...], section: Any, label: Any) -> int:
         """A titled block with a header row on the info sheet; returns the first data row."""
@@ -785,7 +846,7 @@ class _TrackerWriter:
         row += 1
         for key in ("info", "tasks", "milestones", "kpis", "kpi_log", "issues", "raci", "lists"):
             target = sheet_title(key, self.locale)
-            ws.write_url(row, 1, f"internal:{_quote(target)}!A1", string=target)
+            ws.write_url(row, 1, f"internal:{quote_sheet(target)}!A1", string=target)
             sheet = next((s for s in TABLE_SHEETS if s.key == key), None)
             ws.write_string(row, 2, self.t(sheet.help) if sheet else "", wrap)
             row += 1

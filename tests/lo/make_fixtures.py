@@ -130,31 +130,31 @@ def errors_job(tracker: Path, out: Path) -> dict[str, object]:
     }
 
 
-# What a person types, at the generated layout's addresses (nothing is moved in this copy).
-MEANT = [
-    {"sheet": TASKS, "cell": "H4", "value": "2024-05-01"}, {"sheet": TASKS, "cell": "I4", "value": "2024-05-05"},
-    {"sheet": TASKS, "cell": "J4", "value": "100%"}, {"sheet": TASKS, "cell": "K4", "value": "已完成"},    # 1 -> 100, done
-    {"sheet": TASKS, "cell": "H5", "value": "2024-05-03"},
-    {"sheet": TASKS, "cell": "J5", "value": "150%"}, {"sheet": TASKS, "cell": "K5", "value": "进行中"},    # 1.5 -> 150
-    {"sheet": TASKS, "cell": "J6", "value": "60%"}, {"sheet": TASKS, "cell": "K6", "value": "进行中"},     # 0.6 -> 60
-    {"sheet": TASKS, "cell": "J7", "value": "0.6"}, {"sheet": TASKS, "cell": "K7", "value": "进行中"},     # bare 0.6 -> 60
-    {"sheet": TASKS, "cell": "J8", "value": "1"}, {"sheet": TASKS, "cell": "K8", "value": "进行中"},       # bare 1 -> 1
-    {"sheet": TASKS, "cell": "H9", "value": "10.13"},                                                # -> 2024-10-13
-    {"sheet": TASKS, "cell": "H10", "value": "11.11"},                                               # -> 2024-11-11
-    {"sheet": TASKS, "cell": "H11", "value": "45"},                                                  # no date
-    {"sheet": LOG, "cell": "A4", "value": "2024-05-21"}, {"sheet": LOG, "cell": "B4", "value": "直播转化率"},
-    {"sheet": LOG, "cell": "D4", "value": "4.2%"},                                                   # unit %: 4.2
-    {"sheet": LOG, "cell": "A5", "value": "2024-05-21"}, {"sheet": LOG, "cell": "B5", "value": "销售额"},
-    {"sheet": LOG, "cell": "D5", "value": "120"},
+# What a person types, into the generated layout (nothing is moved in this copy).
+MEANT: list[tuple[str, int, str, str]] = [
+    ("tasks", 4, "actual_start", "2024-05-01"), ("tasks", 4, "actual_end", "2024-05-05"),
+    ("tasks", 4, "progress", "100%"), ("tasks", 4, "status", "已完成"),                # 1 -> 100, done
+    ("tasks", 5, "actual_start", "2024-05-03"),
+    ("tasks", 5, "progress", "150%"), ("tasks", 5, "status", "进行中"),                # 1.5 -> 150
+    ("tasks", 6, "progress", "60%"), ("tasks", 6, "status", "进行中"),                 # 0.6 -> 60
+    ("tasks", 7, "progress", "0.6"), ("tasks", 7, "status", "进行中"),                 # bare 0.6 -> 60
+    ("tasks", 8, "progress", "1"), ("tasks", 8, "status", "进行中"),                   # bare 1 -> 1
+    ("tasks", 9, "actual_start", "10.13"),                                            # -> 2024-10-13
+    ("tasks", 10, "actual_start", "11.11"),                                           # -> 2024-11-11
+    ("tasks", 11, "actual_start", "45"),                                              # no date
+    ("kpi_log", 4, "date", "2024-05-21"), ("kpi_log", 4, "kpi", "直播转化率"),
+    ("kpi_log", 4, "value", "4.2%"),                                                  # unit %: 4.2
+    ("kpi_log", 5, "date", "2024-05-21"), ("kpi_log", 5, "kpi", "销售额"),
+    ("kpi_log", 5, "value", "120"),
 ]
-MEANT_TEXT = [{"sheet": INFO, "cell": "B8", "value": "2024/11/15"}]  # a status date Calc kept as text
+MEANT_STATUS_DATE = "2024/11/15"  # a status date Calc keeps as text
 
 
 def meant_job(tracker: Path, out: Path) -> dict[str, object]:
     return {
         "input": str(tracker),
-        "keys": MEANT,  # as typed into the input line: "100%" gets a percent format, as in a person's Calc
-        "text": MEANT_TEXT,
+        "keys": other(headers(tracker), MEANT),  # as typed into the input line: "100%" gets a percent format
+        "text": [{"sheet": INFO, "cell": info_cells(tracker)["as_of_input"], "value": MEANT_STATUS_DATE}],
         "save": [{"path": str(out / "libreoffice_meant.xlsx"), "filter": "Calc MS Excel 2007 XML"},
                  {"path": str(out / "libreoffice_meant.xls"), "filter": "MS Excel 97"},
                  {"path": str(out / "libreoffice_meant.ods"), "filter": "calc8"}],
