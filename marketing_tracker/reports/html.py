@@ -97,10 +97,10 @@ def _trends(f: Recap) -> dict[str, Any] | None:
     finish: dict[str, Any] | None = None
     if dated:
         low, high = min(end for _d, end in dated), max(end for _d, end in dated)
-        spread = (high - low).days
-        finish = {"points": [{"x": x(day), "y": y((end - low).days, 0, spread), "day": day, "finish": end}
+        spread = (high - low).days + 2  # a day of room below the earliest and above the latest
+        finish = {"points": [{"x": x(day), "y": y((end - low).days + 1, 0, spread), "day": day, "finish": end}
                              for day, end in dated],
-                  "low": low, "high": high, "low_y": y(0, 0, spread), "high_y": y(spread, 0, spread)}
+                  "low": low, "high": high, "low_y": y(1, 0, spread), "high_y": y(spread - 1, 0, spread)}
     return {**_TREND, "axis_y": bottom, "first": first, "last": last, "first_x": x(first), "last_x": x(last),
             "most": most, "most_y": y(most, 0, most), "late_top": late_top, "late_top_y": y(late_top, 0, late_top),
             "burnup": burnup, "done_line": " ".join(f"{b['x']},{b['done']}" for b in burnup),
