@@ -21,12 +21,13 @@ import dataclasses
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
@@ -129,7 +130,9 @@ class History:
                 snapshot_id = _insert(connection, tracker, day, digest, found, bodies)
         except (SQLAlchemyError, self._driver_error) as exc:  # the driver's own: see _bulk_insert
             raise HistoryError(f"{_shown(self.url)}: the snapshot was not stored ({_reason(exc)})") from None
-        return self.snapshot(snapshot_id)
+        # what snapshot(snapshot_id) would read back, without the query
+        return Snapshot(snapshot_id, tracker.campaign.name, tracker.campaign.start, day, digest, tracker.path,
+                        len(tracker.records("tasks")), len(found))
 
     # ----------------------------------------------------------------------- reading
 
@@ -235,7 +238,7 @@ def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
 def _migrate(connection: Connection) -> None:
     """Bring the schema to ``SCHEMA_HEAD``; refuse a revision this version does not know (a newer library wrote it)."""
     current = None
-    if inspect(connection).has_table("alembic_version"):
+    if connection.dialect.has_table(connection, "alembic_version"):  # the dialect's own check: no Inspector
         current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     if current == SCHEMA_HEAD:
         return
@@ -298,9 +301,27 @@ def _bodies(tracker: Tracker) -> dict[str, list[_Body]]:
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=date.isoformat)
 
 
-def _dumps(value: Any) -> str:
-    """JSON text as stored: compact, dates as ISO text (the C encoder does the rest)."""
-    return _ENCODER.encode(value)
+def _c_encoder() -> Callable[[Any], str]:
+    """``_ENCODER.encode``, with the C encoder made once instead of once per call.
+
+    ``JSONEncoder.encode`` builds CPython's C encoder afresh for every value; a 5,000-task snapshot
+    encodes 15,000 small values (records and findings), and building it was a third of the time.
+    The arguments are ``_ENCODER``'s (no circular check: records are plain trees). Where the C
+    encoder is missing (another Python), the public method does the same work.
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return _ENCODER.encode
+    encoder = make(None, date.isoformat, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+
+    def encode(value: Any) -> str:
+        return "".join(encoder(value, 0))
+
+    return encode
+
+
+#: JSON text as stored: compact, dates as ISO text.
+_dumps = _c_encoder()
 
 
 def _content(tracker: Tracker, day: date, bodies: dict[str, list[_Body]]) -> dict[str, Any]:
@@ -342,9 +363,22 @@ def _insert(connection: Connection, tracker: Tracker, day: date, digest: str, fo
     return snapshot_id
 
 
+#: Databases whose INSERT takes ``ON CONFLICT (...) DO NOTHING`` (SQLite 3.24+, PostgreSQL 9.5+).
+_ON_CONFLICT = frozenset({"sqlite", "postgresql"})
+
+
 def _store_bodies(connection: Connection, items: list[_Body]) -> None:
-    """Insert the bodies the database does not hold yet (a row unchanged since an earlier snapshot is there)."""
+    """Insert the bodies the database does not hold yet (a row unchanged since an earlier snapshot is there).
+
+    One statement where the database can skip a body it holds (``ON CONFLICT DO NOTHING``: no lookup
+    first, and two people storing the same new body at once both succeed); elsewhere the bodies held
+    are looked up first, in chunks.
+    """
     wanted = {b.digest: b.body for b in items}
+    if connection.dialect.name in _ON_CONFLICT:
+        _bulk_insert(connection, models.rows, ("digest", "body"), list(wanted.items()),
+                     suffix=" ON CONFLICT (digest) DO NOTHING")
+        return
     digests = list(wanted)
     held: set[str] = set()
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
@@ -376,7 +410,8 @@ def _record_rows(connection: Connection, snapshot_id: int, table_keys: list[str]
         cursor.close()
 
 
-def _bulk_insert(connection: Connection, table: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+def _bulk_insert(connection: Connection, table: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]],
+                 suffix: str = "") -> None:
     """Many plain rows (text and numbers) through the driver's own executemany, in the connection's transaction.
 
     SQLAlchemy's executemany prepares every parameter set in Python; for the 10,000 rows of a
@@ -388,7 +423,7 @@ def _bulk_insert(connection: Connection, table: Any, columns: tuple[str, ...], r
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     quote = connection.dialect.identifier_preparer.quote
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 (names from models)
-           f"VALUES ({', '.join([marker] * len(columns))})")
+           f"VALUES ({', '.join([marker] * len(columns))}){suffix}")
     cursor = connection.connection.cursor()
     try:
         cursor.executemany(sql, rows)
