@@ -153,7 +153,7 @@ def test_a_database_of_a_newer_schema_is_one_line(weeks: list[Path], history_url
     done = run_cli("recap", str(weeks[2]), "--json", str(tmp_path / "f.json"), "--db", history_url)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == ("marketing-tracker: error: the history database has schema version 0099_future, newer than "
-                           "this marketing-tracker knows (0001_first): upgrade marketing-tracker to use it\n")
+                           "this marketing-tracker knows (0002_meta_once): upgrade marketing-tracker to use it\n")
     assert not (tmp_path / "f.json").exists()
 
 

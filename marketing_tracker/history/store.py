@@ -172,6 +172,8 @@ class History:
             if tables is not None:
                 layout = [s for s in layout if s.table_key in tables]
             rows = _record_rows(connection, snapshot_id, [s.table_key for s in layout])
+            meta = dict(head.meta) if head.meta_digest is None else json.loads(connection.execute(
+                select(models.rows.c.body).where(models.rows.c.digest == head.meta_digest)).scalar_one())
             stored = connection.execute(select(models.findings).where(models.findings.c.snapshot_id == snapshot_id)
                                         .order_by(models.findings.c.id)).all()
         found = {s.table_key: Table(s.table_key, s.sheet, s.header_row, dict(s.columns), dict(s.extra)) for s in layout}
@@ -183,7 +185,7 @@ class History:
         ordered = {sheet.key: found[sheet.key] for sheet in TABLE_SHEETS if sheet.key in found}
         info = _info(head.info, campaign, head.status_date)
         reading = [_finding(f) for f in stored if f.params.get("_reading")]
-        return Tracker(head.source, head.locale, info, ordered, reading, dict(head.meta))
+        return Tracker(head.source, head.locale, info, ordered, reading, meta)
 
     def findings(self, snapshot_id: int) -> list[Finding]:
         """Every finding the snapshot had when it was stored (reading's and the rules')."""
@@ -287,13 +289,14 @@ def _bodies(tracker: Tracker) -> dict[str, list[_Body]]:
     """Each table's records as JSON bodies ``[values, raw text of cells that could not be typed]`` with digests."""
     result = {}
     for key, table in tracker.tables.items():
-        items = []
-        for record in table.records:
-            raw = {k: v for k, v in record.raw.items() if k not in record.values} if record.raw else {}
-            body = _dumps([record.values, raw])
-            items.append(_Body(record.row, hashlib.blake2b(body.encode(), digest_size=16).hexdigest(), body))
-        result[key] = items
+        result[key] = [_body(record.row, [record.values, {k: v for k, v in record.raw.items() if k not in record.values}
+                                          if record.raw else {}]) for record in table.records]
     return result
+
+
+def _body(row: int, value: Any) -> _Body:
+    body = _dumps(value)
+    return _Body(row, hashlib.blake2b(body.encode(), digest_size=16).hexdigest(), body)
 
 
 #: The one thing in a record the JSON encoder does not know is a date (a datetime is one too and keeps
@@ -342,17 +345,18 @@ _IN_CHUNK = 500  # digests per IN (...) query: well inside every database's para
 def _insert(connection: Connection, tracker: Tracker, day: date, digest: str, found: list[Finding],
             bodies: dict[str, list[_Body]]) -> int:
     campaign_id = _campaign_id(connection, tracker.campaign)
+    meta = _body(0, _values_json(tracker.meta))  # stored once like a record: the same every week
     snapshot_id = int(connection.execute(models.snapshots.insert().values(
         campaign_id=campaign_id, content_hash=digest, status_date=day,
         stored_at=datetime.now(timezone.utc).replace(tzinfo=None), source=tracker.path, locale=tracker.locale,
-        info=_info_json(tracker.campaign), meta=_values_json(tracker.meta),
+        info=_info_json(tracker.campaign), meta={}, meta_digest=meta.digest,
         tasks=len(tracker.records("tasks")), findings=len(found),
     )).inserted_primary_key[0])  # type: ignore[index]
     if tracker.tables:
         connection.execute(models.sheets.insert(), [
             {"snapshot_id": snapshot_id, "table_key": key, "sheet": t.sheet, "header_row": t.header_row,
              "columns": t.columns, "extra": t.extra} for key, t in tracker.tables.items()])
-    _store_bodies(connection, [b for items in bodies.values() for b in items])
+    _store_bodies(connection, [meta, *(b for items in bodies.values() for b in items)])
     _bulk_insert(connection, models.records, ("snapshot_id", "table_key", "row", "digest"),
                  [(snapshot_id, key, b.row, b.digest) for key, items in bodies.items() for b in items])
     reading = set(map(id, tracker.findings))
