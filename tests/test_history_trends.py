@@ -103,6 +103,13 @@ def test_the_python_api_gives_the_same_points(weeks: list[Path], stored: str) ->
     assert figures.frames()["trends"]["done"].tolist() == [1, 2, 3]
 
 
+def test_the_values_of_many_snapshots_are_the_values_they_load_with(weeks: list[Path], history_url: str) -> None:
+    with History(history_url) as history:
+        ids = [history.add(week).id for week in weeks]
+        assert dict(history.table_values(ids, "tasks")) == {
+            i: [r.values for r in history.load(i).records("tasks")] for i in ids}
+
+
 def test_another_campaign_start_is_another_campaign(stored: str) -> None:
     with History(stored, create=False) as history:
         assert campaign_trends(history, CAMPAIGN, date(2025, 3, 4)) == []

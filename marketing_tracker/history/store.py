@@ -21,7 +21,7 @@ import dataclasses
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -186,6 +186,39 @@ class History:
         info = _info(head.info, campaign, head.status_date)
         reading = [_finding(f) for f in stored if f.params.get("_reading")]
         return Tracker(head.source, head.locale, info, ordered, reading, meta)
+
+    def table_values(self, snapshot_ids: Sequence[int], table: str) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+        """Each snapshot's typed values of one table's records, in row order (``load`` gives the same values).
+
+        For a caller that reads the values of many snapshots (the recap's trends read every snapshot's
+        tasks): nothing else is read (no sheet layout, findings or identity sheet), and a record body
+        shared by several snapshots (a row unchanged for weeks) is fetched and parsed once. The dicts
+        are shared between the snapshots that hold the same row: read them, do not change them.
+        """
+        parsed: dict[str, dict[str, Any]] = {}
+        dates = _DATE_COLUMNS.get(table, set())
+        with self.engine.connect() as connection:
+            marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+            cursor = connection.connection.cursor()
+            try:
+                for snapshot_id in snapshot_ids:
+                    cursor.execute(f"SELECT digest FROM mt_records WHERE snapshot_id = {marker} AND table_key = {marker} "  # noqa: S608
+                                   "ORDER BY row", (snapshot_id, table))
+                    digests = [str(digest) for (digest,) in cursor.fetchall()]
+                    new = list(dict.fromkeys(d for d in digests if d not in parsed))
+                    for first in range(0, len(new), _IN_CHUNK):
+                        chunk = new[first:first + _IN_CHUNK]
+                        cursor.execute(f"SELECT digest, body FROM mt_rows WHERE digest IN ({', '.join([marker] * len(chunk))})",  # noqa: S608
+                                       chunk)
+                        found = cursor.fetchall()
+                        bodies = json.loads("[" + ",".join(str(body) for _d, body in found) + "]")  # one parse per chunk
+                        for (digest, _body), (values, _raw) in zip(found, bodies, strict=True):
+                            for key in dates & values.keys():
+                                values[key] = _decode(values[key], True)
+                            parsed[str(digest)] = values
+                    yield snapshot_id, [parsed[d] for d in digests]
+            finally:
+                cursor.close()
 
     def findings(self, snapshot_id: int) -> list[Finding]:
         """Every finding the snapshot had when it was stored (reading's and the rules')."""

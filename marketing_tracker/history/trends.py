@@ -25,7 +25,6 @@ from typing import Any
 
 from marketing_tracker.core.derived import delay_days
 from marketing_tracker.history.store import History, Snapshot
-from marketing_tracker.reading.reader import Record
 from marketing_tracker.reports.recap import TrendPoint
 from marketing_tracker.reports.run import TrendSource
 
@@ -38,7 +37,8 @@ def campaign_trends(history: History, campaign: str, start: date | None, *, unti
     """
     chosen = [s for s in history.snapshots(campaign=campaign)
               if s.campaign_start == start and (until is None or s.status_date <= until)]
-    return [_point(s, history.load(s.id, tables=("tasks",)).records("tasks")) for s in chosen]
+    by_id = {s.id: s for s in chosen}
+    return [_point(by_id[snapshot_id], tasks) for snapshot_id, tasks in history.table_values(list(by_id), "tasks")]
 
 
 def trend_source(history: History) -> TrendSource:
@@ -50,12 +50,11 @@ def trend_source(history: History) -> TrendSource:
     return source
 
 
-def _point(snapshot: Snapshot, tasks: Iterable[Record]) -> TrendPoint:
+def _point(snapshot: Snapshot, tasks: Iterable[dict[str, Any]]) -> TrendPoint:
     day = snapshot.status_date
     done = planned_done = days_late = count = 0
     finish: date | None = None
-    for record in tasks:
-        values = record.values
+    for values in tasks:
         count += 1
         done += _done(values)
         end = values.get("planned_end")
