@@ -9,6 +9,7 @@ traceback; set ``MARKETING_TRACKER_DEBUG=1`` to see one for bugs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -97,6 +98,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--json", metavar="figures.json", help="also write the figures as JSON")
     report.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD",
                         help="compute as of this day (default: the workbook's status date, else today)")
+    report.add_argument("--db", metavar="URL", help="a history database (SQLAlchemy URL) holding snapshots of the "
+                                                    "campaign: the recap gains trend charts (docs/history.md)")
 
     _loop_commands(commands)
 
@@ -367,7 +370,15 @@ def _recap(args: argparse.Namespace) -> int:
     if not (args.output or args.html or args.json):
         raise TrackerError("say what to write: -o recap.xlsx, --html recap.html and/or --json figures.json")
     _refuse_clashes([args.output, args.html, args.json], args.files)
-    written, figures = run_recap(args.files, xlsx=args.output, html=args.html, json_path=args.json, as_of=args.as_of)
+    with contextlib.ExitStack() as stack:
+        trends = None
+        if args.db:  # the history opens first: a wrong URL is refused before any file is read
+            from marketing_tracker.history import History
+            from marketing_tracker.history.trends import trend_source
+
+            trends = trend_source(stack.enter_context(History(args.db, create=False)))
+        written, figures = run_recap(args.files, xlsx=args.output, html=args.html, json_path=args.json,
+                                     as_of=args.as_of, trends=trends)
     overall = figures.overall
 
     def share(rate: float | None) -> str:
@@ -376,6 +387,9 @@ def _recap(args: argparse.Namespace) -> int:
     print(visible(f"recap of {figures.campaign['name']} as of {figures.campaign['as_of']}: {overall['tasks']} tasks, "
                   f"{share(overall['completion_rate'])} done, {share(overall['on_time_rate'])} on time, "
                   f"{overall['late_tasks']} late"))
+    if args.db:
+        print(f"trends: {len(figures.trends)} snapshot{'s' if len(figures.trends) != 1 else ''} of the campaign in the history"
+              if figures.trends else "trends: no snapshot of this campaign in the history, so no trend charts")
     conflicts = figures.findings.get("merge-conflict", 0)
     if len(args.files) > 1:
         print(f"merged {len(args.files)} copies: {conflicts} conflict{'s' if conflicts != 1 else ''}"

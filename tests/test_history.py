@@ -125,8 +125,9 @@ def test_the_same_file_stored_twice_is_one_snapshot(weeks: list[Path], history_u
         first, again = history.add(weeks[0]), history.add(weeks[0])
         assert (first.id, first.new, again.id, again.new) == (1, True, 1, False)
         assert len(history.snapshots()) == 1
-    # tasks 7, milestones 2, KPIs 2, KPI log 3, RACI 7 rows; 6 sheets; no findings
-    assert _counts(history_url) == {"mt_campaigns": 1, "mt_snapshots": 1, "mt_sheets": 6, "mt_rows": 21,
+    # tasks 7, milestones 2, KPIs 2, KPI log 3, RACI 7 rows; 6 sheets; no findings; the bodies: the 21 records' and
+    # the identity sheet's
+    assert _counts(history_url) == {"mt_campaigns": 1, "mt_snapshots": 1, "mt_sheets": 6, "mt_rows": 22,
                                     "mt_records": 21, "mt_findings": 0}
 
 
@@ -135,9 +136,46 @@ def test_a_row_unchanged_since_last_week_is_stored_once(weeks: list[Path], histo
         history.add(weeks[0])
         history.add(weeks[1])
     # week 2 changed tasks M002 E001 E002 E004 and milestone MS01, and added 3 log rows and issue I001: 9 new bodies;
-    # its 25 records (7 tasks, 2 milestones, 2 KPIs, 6 log rows, 1 issue, 7 RACI rows) are all linked
+    # its 25 records (7 tasks, 2 milestones, 2 KPIs, 6 log rows, 1 issue, 7 RACI rows) are all linked; the identity
+    # sheet (the same tracker was issued) is the one stored with week 1
     counts = _counts(history_url)
-    assert (counts["mt_rows"], counts["mt_records"]) == (21 + 9, 21 + 25)
+    assert (counts["mt_rows"], counts["mt_records"]) == (22 + 9, 21 + 25)
+
+
+def test_the_identity_sheet_is_stored_once_and_loads_back(weeks: list[Path], history_url: str) -> None:
+    with History(history_url) as history:
+        ids = [history.add(week).id for week in weeks]
+        loaded = [history.load(i).meta for i in ids]
+    engine = create_engine(history_url)
+    with engine.connect() as connection:
+        digests = connection.execute(select(models.snapshots.c.meta_digest, models.snapshots.c.meta)).all()
+    engine.dispose()
+    assert len({d for d, _meta in digests}) == 1 and {str(meta) for _d, meta in digests} == {"{}"}
+    assert loaded == [read_tracker(week).meta for week in weeks]
+
+
+def test_a_database_of_the_first_schema_is_upgraded_and_its_snapshots_load(weeks: list[Path], history_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from marketing_tracker.history.store import MIGRATIONS
+
+    with History(history_url) as history:
+        history.add(weeks[0])
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = create_engine(history_url)
+    with engine.begin() as connection:  # back to revision 0001: the identity sheet inside the snapshot's row
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001_first")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001_first"
+    with History(history_url) as history:  # opening upgrades it again
+        assert history.load(1).meta == read_tracker(weeks[0]).meta
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num, meta_digest FROM alembic_version, mt_snapshots")).one() == (
+            SCHEMA_HEAD, None)
+    engine.dispose()
 
 
 def test_a_failed_snapshot_leaves_the_database_as_it_was(weeks: list[Path], history_url: str) -> None:
@@ -210,7 +248,7 @@ def test_a_database_of_a_newer_schema_is_refused_and_left_alone(weeks: list[Path
     done = run_cli("status", "--db", history_url)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == ("marketing-tracker: error: the history database has schema version 0099_future, newer than "
-                           "this marketing-tracker knows (0001_first): upgrade marketing-tracker to use it\n")
+                           "this marketing-tracker knows (0002_meta_once): upgrade marketing-tracker to use it\n")
     assert _counts(history_url) == before
 
 

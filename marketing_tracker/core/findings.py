@@ -13,6 +13,7 @@ English report of a Chinese workbook is English but for what the person typed.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -224,14 +225,22 @@ def params_to_json(params: dict[str, Any]) -> dict[str, Any]:
     finding kept in a database still reads in either language."""
     def encode(value: Any) -> Any:
         if isinstance(value, Word):
-            fields = {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(value).items()}  # type: ignore[call-overload]
-            return {"word": type(value).__name__, **fields}
+            return _word_json(value)
         if isinstance(value, (date, datetime)):
             return value.isoformat()
         if isinstance(value, (list, tuple)):
             return [encode(v) for v in value]
         return value
     return {key: encode(value) for key, value in params.items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_json(word: Word) -> dict[str, Any]:
+    """A word's keys, once per distinct word: a 5,000-task snapshot stores thousands of findings naming the
+    same few columns, and ``dataclasses.asdict`` (a deep copy) for each took more time than storing them.
+    Callers only read the result (it is encoded as JSON at once)."""
+    fields = {f.name: getattr(word, f.name) for f in dataclasses.fields(word)}  # type: ignore[arg-type]
+    return {"word": type(word).__name__, **{k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()}}
 
 
 def params_from_json(data: dict[str, Any]) -> dict[str, Any]:

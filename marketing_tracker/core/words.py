@@ -63,6 +63,7 @@ RECAP_SECTIONS: dict[str, Text] = {
     "issues": Text("问题", "Issues"),
     "quality": Text("数据质量", "Data quality"),
     "tasks": Text("全部任务", "All tasks"),
+    "trends": Text("趋势", "Trends"),  # only with a history database (recap --db)
 }
 
 #: Every other word the recap reports show, by key.
@@ -113,6 +114,14 @@ RECAP_TEXT: dict[str, Text] = {
     "replanned_note": Text("重新计划的任务 / 有基线的任务，结束日期共推迟：",
                            "Tasks re-planned / with a baseline, end dates moved by:"),
     "baseline_end": Text("基线结束", "Baseline end"),
+    # trends (recap --db): one row per stored snapshot
+    "status_date": Text("数据截止", "Status date"), "planned_done": Text("计划应完成", "Planned done"),
+    "days_late_total": Text("延期天数合计", "Total days late"), "planned_finish": Text("计划完成日", "Planned finish"),
+    "burnup_chart": Text("燃起图：已完成与计划应完成的任务", "Burn-up: tasks done against the plan"),
+    "days_late_chart": Text("各次快照的延期天数合计", "Total days late per snapshot"),
+    "finish_chart": Text("计划完成日的变化", "The planned finish over time"),
+    "trends_note": Text("每行是历史库中的一次快照，按其数据截止日计算。",
+                        "Each row is a snapshot in the history, as of its status date."),
 }
 
 #: The footer of every printed page (the codes are the spreadsheet's: page number, number of pages).

@@ -6,7 +6,8 @@ per filled record, and per finding. A record's typed values are one JSON object 
 schema's column keys, so adding a column to :mod:`marketing_tracker.core.schema` needs no migration;
 dates are ISO text there and come back as dates by the column's kind. The JSON body of a record
 lives in ``mt_rows`` under its digest and ``mt_records`` points at it, so a task row that did
-not change from one week to the next costs one small link row, not a copy (measured in
+not change from one week to the next costs one small link row, not a copy; the identity sheet
+(what the tracker was issued with, megabytes for a large one) is such a body too (measured in
 bench/bench_history.py: a 5,000-task campaign's weekly snapshots take well under 20 MB per 10).
 
 The Alembic revisions in ``migrations/versions`` create exactly these tables; ``SCHEMA_HEAD`` names
@@ -32,7 +33,7 @@ from sqlalchemy import (
 )
 
 #: The newest Alembic revision this version of the library knows.
-SCHEMA_HEAD = "0001_first"
+SCHEMA_HEAD = "0002_meta_once"
 
 metadata = MetaData()
 
@@ -55,7 +56,10 @@ snapshots = Table(
     Column("source", Text, nullable=False),
     Column("locale", String(8), nullable=False),
     Column("info", JSON, nullable=False),  # the campaign-info sheet: owners, phases, people, departments, goals
-    Column("meta", JSON, nullable=False),  # the hidden identity sheet as read
+    Column("meta", JSON, nullable=False),  # the hidden identity sheet as read, in snapshots stored by revision 0001
+    # since 0002: the identity sheet's body in mt_rows (it holds what the tracker was issued with, the same every
+    # week); ``meta`` is {} then. Not a foreign key: see migrations/versions/0002_meta_once.py.
+    Column("meta_digest", String(32), nullable=True),
     Column("tasks", Integer, nullable=False),  # counts kept with the snapshot, so listing snapshots reads no records
     Column("findings", Integer, nullable=False),
     Index("ix_mt_snapshots_campaign_date", "campaign_id", "status_date"),

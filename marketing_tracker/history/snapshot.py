@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from marketing_tracker.core.errors import TrackerError
+from marketing_tracker.core.fileio import gc_paused
 from marketing_tracker.history.store import History, Snapshot
 
 
@@ -24,7 +25,8 @@ def snapshot_files(history: History, paths: Sequence[str | os.PathLike[str]]) ->
     results = []
     for path in paths:
         try:
-            results.append(Stored(os.fspath(path), history.add(path)))
+            with gc_paused():  # as validate reads: the tracker's objects all live until it is stored
+                results.append(Stored(os.fspath(path), history.add(path)))
         except TrackerError as exc:
             results.append(Stored(os.fspath(path), None, str(exc)))
     return results

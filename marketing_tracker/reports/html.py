@@ -55,7 +55,57 @@ def _charts(f: Recap) -> dict[str, Any]:
     pace = ([_pace(k, start, end) for k in f.kpis if k["aggregate"] == "sum" and k["series"]]
             if isinstance(start, date) and isinstance(end, date) else [])
     return {"kpis": _kpi_bars(f), "pace": pace,
-            "gantt": _gantt(f), "pareto": _pareto(f), "budget": _budget(f)}
+            "gantt": _gantt(f), "pareto": _pareto(f), "budget": _budget(f), "trends": _trends(f)}
+
+
+#: The trend charts' size and margins (the page's other charts are 560 wide too).
+_TREND = {"width": 560, "height": 200, "left": 48, "right": 20, "top": 24, "bottom": 34}
+
+
+def _trends(f: Recap) -> dict[str, Any] | None:
+    """Geometry of the three trend charts (recap --db); None when the recap has no snapshots to show.
+
+    Each snapshot is a point at its status date along the x axis (one snapshot: the middle).
+    """
+    points = f.trends
+    if not points:
+        return None
+    width, height, left, right = _TREND["width"], _TREND["height"], _TREND["left"], _TREND["right"]
+    top, bottom = _TREND["top"], height - _TREND["bottom"]
+    first, last = points[0].status_date, points[-1].status_date
+    span = (last - first).days
+
+    inset = 18  # the first and last snapshot (and their bars) stand clear of the chart's edges
+
+    def x(day: date) -> float:
+        share = (day - first).days / span if span else 0.5
+        return round(left + inset + share * (width - left - right - 2 * inset), 1)
+
+    def y(value: float, low: float, high: float) -> float:
+        share = (value - low) / (high - low) if high > low else 0.5
+        return round(bottom - share * (bottom - top), 1)
+
+    most = max([p.tasks for p in points] + [1])
+    burnup = [{"x": x(p.status_date), "done": y(p.done, 0, most), "planned": y(p.planned_done, 0, most),
+               "day": p.status_date, "done_n": p.done, "planned_n": p.planned_done} for p in points]
+    late_top = max([p.days_late for p in points] + [1])
+    bar = round(min(28.0, (width - left - right - 2 * inset) / len(points) * 0.6), 1)
+    bars = [{"x": round(x(p.status_date) - bar / 2, 1), "w": bar, "y": y(p.days_late, 0, late_top),
+             "h": round(bottom - y(p.days_late, 0, late_top), 1), "days": p.days_late, "day": p.status_date,
+             "mid": x(p.status_date)} for p in points]
+    dated = [(p.status_date, p.planned_finish) for p in points if p.planned_finish is not None]
+    finish: dict[str, Any] | None = None
+    if dated:
+        low, high = min(end for _d, end in dated), max(end for _d, end in dated)
+        spread = (high - low).days + 2  # a day of room below the earliest and above the latest
+        finish = {"points": [{"x": x(day), "y": y((end - low).days + 1, 0, spread), "day": day, "finish": end}
+                             for day, end in dated],
+                  "low": low, "high": high, "low_y": y(1, 0, spread), "high_y": y(spread - 1, 0, spread)}
+    return {**_TREND, "axis_y": bottom, "first": first, "last": last, "first_x": x(first), "last_x": x(last),
+            "most": most, "most_y": y(most, 0, most), "late_top": late_top, "late_top_y": y(late_top, 0, late_top),
+            "burnup": burnup, "done_line": " ".join(f"{b['x']},{b['done']}" for b in burnup),
+            "planned_line": " ".join(f"{b['x']},{b['planned']}" for b in burnup), "bars": bars, "finish": finish,
+            "finish_line": " ".join(f"{q['x']},{q['y']}" for q in finish["points"]) if finish else ""}
 
 
 def _kpi_bars(f: Recap) -> dict[str, Any]:

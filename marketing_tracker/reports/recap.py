@@ -45,6 +45,24 @@ UNSPECIFIED = Text("未说明原因", "no reason given")
 _CAUSE_IN_BRACKETS = re.compile(r"[(（]([^()（）]+)[)）]")
 
 
+@dataclass(frozen=True)
+class TrendPoint:
+    """One stored snapshot of the campaign, as the recap's trend charts show it.
+
+    Computed from the history database (:mod:`marketing_tracker.history.trends`) and handed to the
+    recap as plain data, so that the reports never open a database. Each snapshot is judged as of
+    its own status date, with the plan it held then.
+    """
+
+    snapshot: int
+    status_date: date
+    tasks: int
+    done: int  # done (status Done, or progress 100%)
+    planned_done: int  # planned to be finished by the status date (planned end on or before it)
+    days_late: int  # the days late of every task, as the recap counts them (to the actual end, or the status date)
+    planned_finish: date | None  # the latest planned end of the campaign's tasks
+
+
 @dataclass
 class Recap:
     """The figures of one campaign's recap, as plain data (``to_dict`` gives the JSON of ``--json``)."""
@@ -67,16 +85,21 @@ class Recap:
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     #: Re-planning against the first plan's dates: tasks re-planned, days moved, by phase (see :func:`_baseline`).
     baseline: dict[str, Any] = field(default_factory=dict)
+    #: One point per snapshot of the campaign in a history database (``recap --db``), oldest first; empty without one.
+    trends: list[TrendPoint] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: dates as ISO text."""
-        return _jsonable(asdict(self))  # type: ignore[no-any-return]
+        """JSON-ready: dates as ISO text. ``trends`` is there only when the recap has some (``recap --db``)."""
+        data = asdict(self)
+        if not self.trends:
+            del data["trends"]
+        return _jsonable(data)  # type: ignore[no-any-return]
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """The recap's tables as DataFrames, one row per item of the JSON's lists, dates as datetime64.
 
         Names: phases, owners, departments, delays, delay_causes, pushed, kpis, tasks, milestones, issues,
-        budget_phases, budget_tasks, findings (code, count).
+        budget_phases, budget_tasks, findings (code, count), and trends when the recap has some.
         """
         tables: dict[str, list[dict[str, Any]]] = {
             "phases": self.phases, "owners": self.owners, "departments": self.departments, "delays": self.delays,
@@ -85,6 +108,8 @@ class Recap:
             "budget_phases": self.budget.get("by_phase", []), "budget_tasks": self.budget.get("by_task", []),
             "findings": [{"code": code, "count": count} for code, count in self.findings.items()],
         }
+        if self.trends:
+            tables["trends"] = [asdict(point) for point in self.trends]
         return {name: _frame(rows) for name, rows in tables.items()}
 
 
@@ -449,4 +474,4 @@ def _task_rows(tasks: pd.DataFrame, phase_labels: dict[str, str]) -> list[dict[s
     return [{c.key: shown(row[c.key], c) for c in RECAP_TASKS} for row in tasks.to_dict("records")]
 
 
-__all__ = ["Recap", "recap"]
+__all__ = ["Recap", "TrendPoint", "recap"]

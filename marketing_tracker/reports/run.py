@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,10 +15,14 @@ from typing import TYPE_CHECKING
 from marketing_tracker.core.errors import TrackerError
 from marketing_tracker.core.fileio import atomic_output, gc_paused
 from marketing_tracker.reading.reader import Tracker, read_tracker
-from marketing_tracker.reports.recap import Recap, recap
+from marketing_tracker.reports.recap import Recap, TrendPoint, recap
 
 if TYPE_CHECKING:
     from marketing_tracker.loop.merge import Merged
+
+#: Where a recap's trends come from: given the campaign's name, its start and the recap's as-of day, one point per
+#: stored snapshot (``marketing_tracker.history.trends.trend_source`` reads them from a history database).
+TrendSource = Callable[[str, "date | None", date], list[TrendPoint]]
 
 
 def read_one(paths: list[str | os.PathLike[str]]) -> Tracker | Merged:
@@ -40,16 +45,20 @@ def _refuse_nothing_to_recap(tracker: Tracker) -> None:
 
 def run_recap(paths: list[str | os.PathLike[str]], *, xlsx: str | os.PathLike[str] | None = None,
               html: str | os.PathLike[str] | None = None, json_path: str | os.PathLike[str] | None = None,
-              as_of: date | None = None) -> tuple[list[Path], Recap]:
+              as_of: date | None = None, trends: TrendSource | None = None) -> tuple[list[Path], Recap]:
     """Compute the recap of ``paths`` and write each output asked for; return what was written and the figures.
 
-    Several copies are merged first; the merge's conflicts count among the recap's findings.
+    Several copies are merged first; the merge's conflicts count among the recap's findings. ``trends``,
+    when given, supplies the campaign's snapshots from a history (``recap --db``): the outputs then carry
+    the trend charts and the JSON a ``trends`` list. No snapshot of the campaign: no trends, as without it.
     """
     inputs = tuple(paths)
     with gc_paused():
         source = read_one(list(paths))
         _refuse_nothing_to_recap(source if isinstance(source, Tracker) else source.tracker())
         figures = recap(source, as_of=as_of)
+        if trends is not None:
+            figures.trends = trends(figures.campaign["name"], figures.campaign.get("start"), figures.campaign["as_of"])
     written: list[Path] = []
     if xlsx:
         from marketing_tracker.reports.xlsx import write_recap_xlsx

@@ -55,6 +55,7 @@ MEASURED, NOTHING = frozenset({RATE, RATE1, DAYS1}), "–"
 SHOWN_AS = {"date": DATE, "percent": RATE, "days": DAYS, "money": MONEY}
 #: xlsxwriter's chart size in pixels, and the height of a table's header row (wrapped text) in rows.
 CHART_PIXELS = (480, 288)
+CHART_TOP = 4  # pixels between a chart and the top of its first row (see _RecapBook.chart)
 HEADER_ROWS = 2
 #: Over, under: the colours of a variance bar.
 OVER, UNDER = "#C00000", "#70AD47"
@@ -132,6 +133,11 @@ def write_recap_xlsx(figures: Recap, path: str | os.PathLike[str], *, inputs: tu
     return Path(path)
 
 
+def _day_step(serials: list[int]) -> int:
+    """Whole days between the gridlines of a date axis: about six lines whatever the range."""
+    return max(1, math.ceil((max(serials) - min(serials) + 2) / 6))
+
+
 class _RecapBook:
     def __init__(self, figures: Recap, path: Path) -> None:
         self.f = figures
@@ -154,6 +160,7 @@ class _RecapBook:
             self.book.set_properties({"title": f"{self.f.campaign['name']} · {self.t('title')}",
                                       "created": datetime.combine(start, time())})
         self.summary()
+        self.trends()
         self.phases()
         self.people()
         self.delays()
@@ -229,7 +236,9 @@ class _RecapBook:
             layout.row = max(layout.row, beside + rows + 1)
         left = sum(column_points(w) for w in layout.column_list()[:col])
         layout.chart_right = max(layout.chart_right, left + CHART_PIXELS[0] * x_scale * 0.75)
-        ws.insert_chart(row, col, chart, {"x_scale": x_scale, "y_scale": y_scale, "object_position": 1})
+        # A few pixels below the row that starts its page: LibreOffice prints a chart whose top lies on a page
+        # break on the page above too (its border and text, cut).
+        ws.insert_chart(row, col, chart, {"x_scale": x_scale, "y_scale": y_scale, "object_position": 1, "y_offset": CHART_TOP})
 
     def helper_columns(self, ws: Any, first: int, last: int) -> None:
         """Columns only a chart reads: hidden (the chart is told to show hidden data)."""
@@ -325,6 +334,51 @@ class _RecapBook:
         for word, fill, font in (("met", "#C6EFCE", "#006100"), ("not_met", "#FFC7CE", "#9C0006")):
             ws.conditional_format(first, col, last, col, {"type": "cell", "criteria": "==", "value": f'"{self.t(word)}"',
                                                           "format": self.fmt(bg_color=fill, font_color=font)})
+
+    def trends(self) -> None:
+        """One row per stored snapshot (recap --db), and the burn-up, days-late and planned-finish charts.
+
+        No snapshot of the campaign: no sheet, so the workbook is the same as without a history."""
+        points = self.f.trends
+        if not points:
+            return
+        ws = self.sheet("trends")
+        ws.write_string(1, 0, self.t("trends_note"), self.fmt(italic=True))
+        keys = ("status_date", "tasks", "done", "planned_done", "days_late_total", "planned_finish")
+        rows = [[p.status_date, p.tasks, p.done, p.planned_done, p.days_late, p.planned_finish] for p in points]
+        first, last = self.table(ws, None, [self.t(k) for k in keys], rows, [12, 8, 8, 13, 15, 14],
+                                 {0: DATE, 1: DAYS, 2: DAYS, 3: DAYS, 4: DAYS, 5: DATE})
+        dates = self.ref(ws, first, last, 0)
+        burnup = self.book.add_chart({"type": "line"})
+        burnup.add_series({"name": self.t("done"), "categories": dates, "values": self.ref(ws, first, last, 2),
+                           "marker": {"type": "circle"}, "line": {"color": "#2E75B6", "width": 2.25}})
+        burnup.add_series({"name": self.t("planned_done"), "categories": dates, "values": self.ref(ws, first, last, 3),
+                           "line": {"color": "#7F7F7F", "dash_type": "dash"}})
+        burnup.set_title({"name": self.t("burnup_chart")})
+        burnup.set_x_axis({"date_axis": True, "num_format": "m/d"})
+        burnup.set_y_axis({"min": 0, "max": max(p.tasks for p in points) or 1})
+        burnup.set_legend({"position": "bottom"})
+        self.chart(ws, burnup, x_scale=1.2)
+        late = self.book.add_chart({"type": "column"})
+        late.add_series({"name": self.t("days_late_total"), "categories": dates, "values": self.ref(ws, first, last, 4),
+                         "fill": {"color": "#C00000"}, "data_labels": {"value": True}})
+        late.set_title({"name": self.t("days_late_chart")})
+        late.set_x_axis({"date_axis": True, "num_format": "m/d"})
+        late.set_y_axis({"min": 0})
+        late.set_legend({"none": True})
+        self.chart(ws, late, x_scale=1.2)
+        finishes = [to_serial(p.planned_finish) for p in points if p.planned_finish is not None]
+        if finishes:  # a date on the value axis: its serial number, shown as a date, a day either side
+            finish = self.book.add_chart({"type": "line"})
+            finish.add_series({"name": self.t("planned_finish"), "categories": dates,
+                               "values": self.ref(ws, first, last, 5), "marker": {"type": "circle"},
+                               "line": {"color": "#B26A00", "width": 2.25}})
+            finish.set_title({"name": self.t("finish_chart")})
+            finish.set_x_axis({"date_axis": True, "num_format": "m/d"})
+            finish.set_y_axis({"min": min(finishes) - 1, "max": max(finishes) + 1, "major_unit": _day_step(finishes),
+                               "num_format": "m/d"})
+            finish.set_legend({"none": True})
+            self.chart(ws, finish, x_scale=1.2)
 
     def phases(self) -> None:
         ws = self.sheet("phases")
