@@ -74,12 +74,12 @@ def annotate(source: str | os.PathLike[str], findings: list[Finding], target: st
     sheet = book.create_sheet(title, 0)
     sheet.append([h.get(locale) for h in HEADERS])
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        cell.font = Font(name=cell.font.name, sz=cell.font.sz, bold=True)  # the workbook's font, in bold
     # Rows are addressed by number, never through max_row or sheet[row]: both walk every cell
     # already written, which made a 50,000-finding copy quadratic (issue 14).
     for row, finding in enumerate(sort_findings(findings), start=2):
         _finding_row(sheet, row, finding, locale, linked=finding.sheet in book.sheetnames and bool(finding.cell))
-    for letter, width in zip("ABCDE", (8, 22, 18, 8, 100), strict=True):
+    for letter, width in zip("ABCDE", (10, 22, 18, 8, 100), strict=True):  # "Severity" in bold needs 10
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     campaign = _campaign_name(book)
