@@ -22,7 +22,7 @@ import pytest
 
 from marketing_tracker import Campaign, Person, Plan, Task, load_plan, read_tracker, write_tracker
 from marketing_tracker.checks.validate import validate
-from marketing_tracker.core.schema import RECAP_TASKS, TABLE_SHEETS, TASKS, Locale, sheet_title
+from marketing_tracker.core.schema import FIRST_DATA_ROW, RECAP_TASKS, TABLE_SHEETS, TASKS, Locale, sheet_title
 from marketing_tracker.core.words import RECAP_SECTIONS, report_label
 from marketing_tracker.demo import SAMPLE_AS_OF, sample_records
 from marketing_tracker.history import History
@@ -33,6 +33,7 @@ from marketing_tracker.reports.run import run_recap
 from marketing_tracker.workbook.annotate import FINDINGS_TITLE, annotate
 from marketing_tracker.workbook.annotate import HEADERS as FINDINGS_HEADERS
 
+from .cells import headers
 from .conftest import PLAN_618, LibreOffice
 
 SHEETS = ("guide", "info", "tasks", "milestones", "kpis", "kpi_log", "issues", "raci")
@@ -195,6 +196,31 @@ def test_a_25_task_tracker_prints_without_blank_pages(libreoffice: LibreOffice, 
     assert len(texts) == 9
     tasks_pages = [t for t in texts if t.splitlines()[0].endswith(sheet_title("tasks", locale))]
     assert [("Task number 25" in t) for t in tasks_pages] == [True, True]  # the name repeats beside the strip
+
+
+@pytest.mark.libreoffice
+def test_a_task_typed_below_the_last_row_prints_once_merge_writes_the_tracker_again(libreoffice: LibreOffice,
+                                                                                     tmp_path: Path) -> None:
+    """docs/tracker.md, "Known limit": a print range is set when the workbook is written."""
+    plan = load_plan(PLAN_618)
+    blank = write_tracker(plan, tmp_path / "618.xlsx")
+    tasks, title = headers(blank)["tasks"], sheet_title("tasks", "zh-CN")
+    spare = FIRST_DATA_ROW + len(plan.tasks) + 1  # 1-based: the first row below the nine tasks
+    typed = [{"sheet": title, "cell": tasks.cell(key, spare), "value": value} for key, value in (
+        ("task_id", "X001"), ("name", "Added below"), ("phase", "执行期"), ("owner", "周总监"),
+        ("planned_start", "2024-06-02"), ("planned_end", "2024-06-05"))]
+    copy, pdf = tmp_path / "typed.xlsx", tmp_path / "typed.pdf"
+    libreoffice.run({"input": str(blank), "type": typed, "recalc": True,
+                     "save": [{"path": str(copy), "filter": "Calc MS Excel 2007 XML"},
+                              {"path": str(pdf), "filter": "calc_pdf_Export"}]})
+    from pypdf import PdfReader
+
+    def tasks_pages(texts: list[str]) -> list[bool]:
+        return [("X001" in t) for t in texts if t.splitlines()[0].endswith(title)]
+
+    assert tasks_pages([page.extract_text() for page in PdfReader(pdf).pages]) == [False, False]
+    merged = write_merged(merge_trackers([copy]), tmp_path / "merged.xlsx")
+    assert tasks_pages(pages(libreoffice, merged)) == [True, True]  # the table, and beside the Gantt strip
 
 
 # ------------------------------------------------------------- every workbook, both campaigns, both languages
