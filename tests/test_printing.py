@@ -98,6 +98,16 @@ def test_an_ampersand_in_the_campaign_name_is_printed_as_one(tmp_path: Path) -> 
     assert ws.oddHeader.left.text == "Salt && Pepper"  # "&&" is how a header spells "&"
 
 
+@pytest.mark.parametrize(("locale", "area"), [("zh-CN", "'活动基本信息'!$A$1:$F$34"), ("en", "'Campaign info'!$A$1:$H$34")])
+def test_the_campaign_info_prints_every_column_and_the_note_whole_but_not_the_spare_rows(
+        tmp_path: Path, locale: Locale, area: str) -> None:
+    book = _sheet_settings(write_tracker(load_plan(PLAN_618), tmp_path / "t.xlsx", locale=locale))
+    # Rows 1-34: the fields, goals, key dates with their ID prefixes (column D) and the nine people with their
+    # contacts (D), not the ten spare rows below. The note beside the status date (from column C) runs on to
+    # column F in Chinese (24 wide characters), to H in English (62 characters).
+    assert book[sheet_title("info", locale)].print_area == area
+
+
 def test_the_dropdown_lists_are_a_hidden_helper_sheet(tmp_path: Path) -> None:
     book = _sheet_settings(write_tracker(plan_25("en"), tmp_path / "t.xlsx"))
     assert book[sheet_title("lists", "en")].sheet_state == "hidden"

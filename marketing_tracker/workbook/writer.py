@@ -86,7 +86,16 @@ from marketing_tracker.core.schema import (
     sheet_title,
 )
 from marketing_tracker.workbook import xlsxwriter_calls
-from marketing_tracker.workbook.printing import FIT_SHARE, Page, column_points, fit_scale, printable_points, set_up
+from marketing_tracker.workbook.printing import (
+    FIT_SHARE,
+    Page,
+    column_points,
+    fit_scale,
+    last_column_reached,
+    printable_points,
+    set_up,
+    text_width,
+)
 
 PROTECT_OPTIONS = {
     "sort": True, "autofilter": True, "format_columns": True, "format_rows": True,
@@ -658,9 +667,9 @@ class _TrackerWriter:
 
     def _info(self, ws: _Sheet) -> None:
         c, plan = self.plan.campaign, self.plan
-        ws.set_column(0, 0, 20)
-        ws.set_column(1, 1, 36)
-        ws.set_column(2, 4, 14)
+        widths = [20.0, 36.0, 14.0, 14.0, 14.0]
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
         title_format = self.fmt(bold=True, font_size=14, font_color=TITLE_FONT)
         label = self.fmt(bold=True, bg_color=HEADER_FILL, border=1)
         text_in = self.fmt(locked=False, border=1)
@@ -730,12 +739,17 @@ class _TrackerWriter:
             for col, value in enumerate(cells):
                 ws.write_string(row, col, value, text_in)
             row += 1
+        last_in_use = row - 1
         for _spare in range(10):
-            for col in range(4):
+            for col in range(len(INFO_PEOPLE_COLUMNS)):
                 ws.write_blank(row, col, None, text_in)
             row += 1
         ws.protect(self.password, PROTECT_OPTIONS)
-        set_up(ws, Page(c.name, self.t(INFO_TITLE), self.locale, area=(0, 0, row - 1, 2), one_page=True))
+        # Printed: every column of the blocks (the ID prefixes, the contacts) and the notes beside the
+        # fields (column C) whole, down to the last person; the spare rows for more people are not.
+        notes = max((text_width(self.t(info.help)) for info in INFO_FIELDS if info.help), default=0)
+        last_col = max(len(INFO_PEOPLE_COLUMNS) - 1, last_column_reached(2, notes, widths))
+        set_up(ws, Page(c.name, self.t(INFO_TITLE), self.locale, area=(0, 0, last_in_use, last_col), one_page=True))
 
     def _info_block(self, ws: _Sheet, row: int, title: Text, headings: tuple[Text, ...], section: Any, label: Any) -> int:
         """A titled block with a header row on the info sheet; returns the first data row."""
