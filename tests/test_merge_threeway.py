@@ -15,6 +15,7 @@ from marketing_tracker.core.schema import TASKS
 from marketing_tracker.loop.merge import Deleted, merge_trackers, write_merged
 from marketing_tracker.reports.recap import recap
 
+from .cells import headers
 from .conftest import PLAN_618, run_cli
 from .copies import Edits, fill
 
@@ -60,10 +61,11 @@ def test_a_value_changed_differently_in_two_copies_is_a_conflict_at_both_cells(i
     a = copy(issued, "a.xlsx", tasks=Edits({"M001": {"progress": 50}}))
     b = copy(issued, "b.xlsx", tasks=Edits(insert=(1, "优先级", {}), values={"M001": {"progress": 70}}))
     merged = merge_trackers([a, b])
+    in_a, in_b = headers(a)["tasks"].cell("progress", 4), headers(b)["tasks"].cell("progress", 4)  # b's is one further
     assert [(f.code, f.sheet, f.cell, f.value, f.params["file"]) for f in merged.findings] == [
-        ("merge-conflict", "执行任务跟踪表", "J4", 50, str(a)), ("merge-conflict", "执行任务跟踪表", "K4", 70, str(b))]
-    assert merged.findings[1].message("en") == ("Progress (%) differs between copies: a.xlsx!执行任务跟踪表!J4 has 50, "
-                                                "b.xlsx!执行任务跟踪表!K4 has 70; the first was kept")
+        ("merge-conflict", "执行任务跟踪表", in_a, 50, str(a)), ("merge-conflict", "执行任务跟踪表", in_b, 70, str(b))]
+    assert merged.findings[1].message("en") == (f"Progress (%) differs between copies: a.xlsx!执行任务跟踪表!{in_a} has 50, "
+                                                f"b.xlsx!执行任务跟踪表!{in_b} has 70; the first was kept")
     assert merged.records["tasks"][0]["progress"] == 50
 
 
@@ -171,14 +173,16 @@ def test_the_recap_workbook_and_page_show_the_conflicts_in_their_data_quality_pa
     a = copy(issued, "a.xlsx", tasks=Edits({"M001": {"progress": 50}}))
     b = copy(issued, "b.xlsx", tasks=Edits({"M001": {"progress": 70}}))
     _written, figures = run_recap([a, b], xlsx=tmp_path / "recap.xlsx", html=tmp_path / "recap.html", as_of=AS_OF)
-    assert [(c["file"], c["cell"], c["value"]) for c in figures.conflicts] == [("a.xlsx", "J4", 50), ("b.xlsx", "J4", 70)]
+    progress = headers(a)["tasks"].cell("progress", 4)
+    assert [(c["file"], c["cell"], c["value"]) for c in figures.conflicts] == [("a.xlsx", progress, 50),
+                                                                              ("b.xlsx", progress, 70)]
     ws = openpyxl.load_workbook(tmp_path / "recap.xlsx")["数据质量"]
     rows = [tuple(c for c in row if c is not None) for row in ws.iter_rows(values_only=True)]
     assert ("merge-conflict", 2) in rows
-    assert ("b.xlsx", "执行任务跟踪表", "J4", figures.conflicts[1]["message"]) in rows
+    assert ("b.xlsx", "执行任务跟踪表", progress, figures.conflicts[1]["message"]) in rows
     page = html_lib.unescape((tmp_path / "recap.html").read_text(encoding="utf-8"))
     quality = page[page.index('<section id="quality">'):]
     quality = quality[:quality.index("</section>")]
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", quality)
     assert cells[cells.index("merge-conflict") + 1] == "2"
-    assert cells[-4:] == ["b.xlsx", "执行任务跟踪表", "J4", figures.conflicts[1]["message"]]
+    assert cells[-4:] == ["b.xlsx", "执行任务跟踪表", progress, figures.conflicts[1]["message"]]

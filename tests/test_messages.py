@@ -23,6 +23,7 @@ from marketing_tracker.core.schema import ENUMERATIONS, TABLE_SHEETS, Locale, sh
 from marketing_tracker.core.words import DETAILS
 from marketing_tracker.workbook.writer import write_tracker
 
+from .cells import headers
 from .conftest import run_cli
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -189,7 +190,7 @@ def test_every_finding_of_a_filled_workbook_reads_in_one_language(filled: Path, 
 def test_the_status_typed_as_a_synonym_is_named_in_english_in_an_english_workbook(filled: Path) -> None:
     findings = validate(read_tracker(filled), as_of=date(2025, 3, 8))
     (normalized,) = [f for f in findings if f.code == "normalized" and f.table == "tasks"]
-    assert normalized.message("en") == "K5: 'complete' was read as 'Done'"
+    assert normalized.message("en") == f"{headers(filled)['tasks'].cell('status', 5)}: 'complete' was read as 'Done'"
 
 
 def test_the_json_of_a_chinese_workbook_with_lang_en_is_english(tmp_path: Path) -> None:
@@ -199,15 +200,17 @@ def test_the_json_of_a_chinese_workbook_with_lang_en_is_english(tmp_path: Path) 
     sheet = sheet_title("tasks", "zh-CN")
     messages = [f["message"].replace(sheet, "") for f in findings]
     assert [m for m in messages if CJK.search(m)] == []
-    assert "Status and progress disagree (J4): marked Done but progress is 60%: set progress to 100, or change the " \
-           "status" in messages
+    progress = headers(path)["tasks"].cell("progress", 4)
+    assert f"Status and progress disagree ({progress}): marked Done but progress is 60%: set progress to 100, or change " \
+           "the status" in messages
 
 
 def test_the_text_report_of_an_english_workbook_with_lang_zh_is_chinese(tmp_path: Path) -> None:
     path = write_tracker(PLAN, tmp_path / "en.xlsx", records={"tasks": TASK_ROWS[:1]})
     done = run_cli("validate", str(path), "--as-of", "2025-03-08", "--lang", "zh-CN")
-    line = ("    error   J4     status-mismatch          "
-            "状态与进度不一致（J4）：状态为「已完成」但进度为 60%：完成请把进度改为 100，否则请改状态")
+    progress = headers(path)["tasks"].cell("progress", 4)
+    line = (f"    error   {progress:<7}status-mismatch          "
+            f"状态与进度不一致（{progress}）：状态为「已完成」但进度为 60%：完成请把进度改为 100，否则请改状态")
     assert line in done.stdout.splitlines()
 
 
@@ -219,8 +222,9 @@ def test_the_annotated_copy_of_a_chinese_workbook_speaks_the_language_asked_for(
     header = [c.value for c in sheet[3]]
     comment = sheet.cell(4, header.index("进度(%)") + 1).comment
     assert comment is not None
-    assert comment.text == ("[status-mismatch] Status and progress disagree (J4): marked Done but progress is 60%: "
-                            "set progress to 100, or change the status")
+    progress = headers(path)["tasks"].cell("progress", 4)
+    assert comment.text == (f"[status-mismatch] Status and progress disagree ({progress}): marked Done but progress is "
+                            "60%: set progress to 100, or change the status")
 
 
 def test_a_finding_on_the_campaign_info_sheet_names_its_field_in_the_reader_s_language() -> None:
