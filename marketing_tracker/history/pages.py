@@ -3,7 +3,8 @@
 Pages: jinja2 templates ``templates/history_status.html.j2`` and ``history_archive.html.j2``, in
 the recap page's style (inline CSS and SVG, no script, nothing fetched); every text from a
 spreadsheet is escaped. The status workbook has one sheet per list, written with xlsxwriter
-(user text always as strings, never formulas). Every output is written atomically.
+(user text always as strings, never formulas), printed as the tracker is (workbook/printing.py).
+Every output is written atomically.
 """
 
 from __future__ import annotations
