@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from marketing_tracker import Campaign, Person, Plan, Task, write_tracker
+from marketing_tracker.core.schema import TASKS
 
 from .cells import headers, info_cells
 
@@ -19,8 +22,9 @@ def test_columns_are_found_past_z_and_in_either_language(tmp_path: Path) -> None
     assert at["raci"].locale == "en"
     assert [at["raci"].letter(f"person:{p}") for p in ("P00", "P23", "P24", "P29")] == ["C", "Z", "AA", "AF"]
     assert at["raci"].key_at("AA7") == "person:P24"
-    assert at["tasks"].cell("status", 12) == "K12"
-    assert at["tasks"].day(date(2025, 3, 1)) == "Y"  # 23 columns (the last two the baseline), a spacer, the strip
+    # the letters the schema's order gives (K12 and Y: 23 columns, the last two the baseline, a spacer, the strip)
+    assert at["tasks"].cell("status", 12) == f"{get_column_letter([c.key for c in TASKS.columns].index('status') + 1)}12"
+    assert at["tasks"].day(date(2025, 3, 1)) == get_column_letter(len(TASKS.columns) + 2)
 
 
 def test_campaign_info_values_are_found_beside_their_labels(tmp_path: Path) -> None:

@@ -77,6 +77,15 @@ def test_the_workbook_numbers_are_the_figures(workbook: Path, figures: Recap) ->
     assert [kpis.cell(r, actual).value for r in range(4, 8)] == [k["actual"] for k in figures.kpis]
 
 
+def test_the_delay_causes_shares_are_numbers_shown_as_percentages(workbook: Path, figures: Recap) -> None:
+    sheet = openpyxl.load_workbook(workbook)["延期分析"]
+    header = next(r for r in range(1, 40) if sheet.cell(r, 1).value == RECAP_TEXT["cause"].get("zh-CN"))
+    share = [c.value for c in sheet[header]].index(RECAP_TEXT["share"].get("zh-CN")) + 1
+    cells = [sheet.cell(r, share) for r in range(header + 1, header + 1 + len(figures.delay_causes))]
+    # 5 + 1 + 1 days late: 5/7, 1/7, 1/7 (numbers, not the text "0.7143" a numpy share was written as)
+    assert [(c.value, c.number_format) for c in cells] == [(0.7143, "0%"), (0.1429, "0%"), (0.1429, "0%")]
+
+
 def test_spreadsheet_text_never_becomes_a_formula(tmp_path: Path) -> None:
     plan = load_plan(PLAN_618)
     figures = figures_of(plan, tmp_path, M003={"name": "=HYPERLINK(\"http://x\",\"y\")", "risk": "+cmd|' /C calc'!A0"})

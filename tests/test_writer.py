@@ -174,7 +174,8 @@ def test_task_ids_must_be_unique(book: openpyxl.Workbook, tasks: Worksheet, cols
 def test_an_end_date_may_not_precede_its_start(book: openpyxl.Workbook, tasks: Worksheet, cols: Header) -> None:
     dv = validations(tasks)[data_range(cols, "planned_end", last_task_row(book))]
     assert dv.type == "custom"
-    assert dv.formula1 == 'AND(ISNUMBER(G4),G4>=DATE(2024,3,2),G4<=DATE(2024,8,29),OR(F4="",G4>=F4))'
+    end, start = cols.cell("planned_end", 4), cols.cell("planned_start", 4)  # G4 and F4
+    assert dv.formula1 == f'AND(ISNUMBER({end}),{end}>=DATE(2024,3,2),{end}<=DATE(2024,8,29),OR({start}="",{end}>={start}))'
     assert dv.error == "「计划结束时间」须为 2024-03-02 至 2024-08-29 之间的日期，且不早于「计划开始时间」。"
 
 
@@ -215,7 +216,8 @@ def test_overdue_rows_are_tinted_whole(book: openpyxl.Workbook, tasks: Worksheet
     # from the first column to the last input column (the computed ones have their own fill)
     whole_row = f"{cols.cell('task_id', FIRST_DATA_ROW + 1)}:{cols.cell('budget_actual', last)}"
     (rule,) = [r for s, r in rules(tasks) if s == whole_row]
-    assert rule.formula == ['AND(ISNUMBER($G4),$G4<mt_asof,$K4<>"已完成",N($J4)<100)']
+    end, status, progress = (f"${cols.letter(key)}4" for key in ("planned_end", "status", "progress"))  # $G4, $K4, $J4
+    assert rule.formula == [f'AND(ISNUMBER({end}),{end}<mt_asof,{status}<>"已完成",N({progress})<100)']
 
 
 def test_progress_bars_are_fixed_to_0_to_100(book: openpyxl.Workbook, tasks: Worksheet, cols: Header) -> None:

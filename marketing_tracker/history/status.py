@@ -30,6 +30,7 @@ from datetime import date
 from typing import Any
 
 from marketing_tracker.core.derived import delay_days, expected_progress, kpi_achievement, kpi_actual
+from marketing_tracker.core.schema import Locale
 from marketing_tracker.history.remind import DEFAULT_WITHIN, reminders
 from marketing_tracker.history.store import History, HistoryError, Snapshot
 from marketing_tracker.reading.reader import Record, Tracker
@@ -55,6 +56,7 @@ class StatusReport:
     issues: dict[str, list[dict[str, Any]]]
     reminders: dict[str, list[dict[str, Any]]]
     snapshots: tuple[int, int]
+    locale: Locale = "en"  # the newer copy's language: the workbook's "Page x of y" speaks it (not in the JSON)
 
     def to_dict(self) -> dict[str, Any]:
         return {"campaign": self.campaign, "from": self.then.isoformat(), "to": self.now.isoformat(),
@@ -116,6 +118,7 @@ def compare(then: Tracker, now: Tracker, then_day: date, now_day: date, *, withi
         issues=_issues(then, now),
         reminders=reminders(now, within=within, as_of=now_day).to_dict()["owners"],
         snapshots=snapshots,
+        locale=now.locale,
     )
 
 

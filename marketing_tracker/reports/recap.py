@@ -314,7 +314,7 @@ def _pareto(tasks: pd.DataFrame, locale: Locale) -> list[dict[str, Any]]:
     causes = late.assign(cause_word=[_cause(c, locale) for c in late["cause"]])
     grouped = causes.groupby("cause_word").agg(days=("days_late", "sum"), tasks=("id", "count")).reset_index()
     grouped = grouped.sort_values(["days", "cause_word"], ascending=[False, True])
-    total = grouped["days"].sum()
+    total = int(grouped["days"].sum())  # a numpy integer would make numpy shares, which the workbook wrote as text
     cumulative = 0
     result = []
     for row in grouped.itertuples():

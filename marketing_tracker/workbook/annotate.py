@@ -94,12 +94,12 @@ def _findings_sheet(book: Any, findings: list[Finding], locale: Locale) -> None:
     sheet = book.create_sheet(title, 0)
     sheet.append([h.get(locale) for h in HEADERS])
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        cell.font = Font(name=cell.font.name, sz=cell.font.sz, bold=True)  # the workbook's font, in bold
     # Rows are addressed by number, never through max_row or sheet[row]: both walk every cell
     # already written, which made a 50,000-finding copy quadratic (issue 14).
     for row, finding in enumerate(sort_findings(findings), start=2):
         _finding_row(sheet, row, finding, locale, linked=finding.sheet in book.sheetnames and bool(finding.cell))
-    for index, width in enumerate((8, 22, 18, 8, 100)):
+    for index, width in enumerate((10, 22, 18, 8, 100)):  # "Severity" in bold needs 10
         sheet.column_dimensions[column_letters(index)].width = width
     sheet.freeze_panes = "A2"
     campaign = _campaign_name(book)

@@ -10,6 +10,7 @@ must break so that a chart is never cut.
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,7 @@ MARGIN_BOTTOM = 0.6
 #: The default row height in points and the pixels of one character of column width (Calibri 11).
 ROW_POINTS = 15.0
 CHAR_PIXELS = 7.0
+DEFAULT_COLUMN_WIDTH = 8.43
 COLUMN_PADDING_PIXELS = 5.0
 #: Spreadsheet programs measure fonts a little differently; a sheet is fitted into this share of the page.
 FIT_SHARE = 0.94
@@ -77,6 +79,25 @@ def fit_scale(widths: list[float], landscape: bool) -> int:
 def rows_per_page(scale: int, landscape: bool, row_points: float = ROW_POINTS) -> int:
     """How many rows of ``row_points`` a page holds at ``scale``."""
     return max(1, math.floor(printable_points(landscape)[1] / (row_points * scale / 100)))
+
+
+def text_width(text: str) -> int:
+    """How many characters of column width a text takes on screen (a CJK character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def last_column_reached(first_col: int, width: float, widths: list[float]) -> int:
+    """The column (0-based) where a text ``width`` characters wide, starting in ``first_col``, ends.
+
+    ``widths`` are the sheet's column widths from column A; a column past them has the default width.
+    A note that runs on to the right of its cell is printed whole when the print area reaches there.
+    """
+    col, left = first_col, width
+    while True:
+        left -= widths[col] if col < len(widths) else DEFAULT_COLUMN_WIDTH
+        if left <= 0:
+            return col
+        col += 1
 
 
 def header_text(text: str) -> str:

@@ -88,7 +88,16 @@ from marketing_tracker.core.schema import (
 )
 from marketing_tracker.workbook import xlsxwriter_calls
 from marketing_tracker.workbook.formats import FormatCache
-from marketing_tracker.workbook.printing import FIT_SHARE, Page, column_points, fit_scale, printable_points, set_up
+from marketing_tracker.workbook.printing import (
+    FIT_SHARE,
+    Page,
+    column_points,
+    fit_scale,
+    last_column_reached,
+    printable_points,
+    set_up,
+    text_width,
+)
 
 PROTECT_OPTIONS = {
     "sort": True, "autofilter": True, "format_columns": True, "format_rows": True,
@@ -703,9 +712,9 @@ class _TrackerWriter:
     def _info(self, ws: _Sheet) -> None:
         """The campaign-info sheet: the campaign's fields, its goals, its phases and its people, one block each."""
         c = self.plan.campaign
-        ws.set_column(0, 0, 20)
-        ws.set_column(1, 1, 36)
-        ws.set_column(2, 4, 14)
+        widths = [20.0, 36.0, 14.0, 14.0, 14.0]
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
         title_format = self.fmt(bold=True, font_size=14, font_color=TITLE_FONT)
         formats = _InfoFormats(
             label=self.fmt(bold=True, bg_color=HEADER_FILL, border=1),
@@ -718,9 +727,13 @@ class _TrackerWriter:
         row = self._info_fields(ws, FIRST_DATA_ROW - 1, formats)
         row = self._info_goals(ws, row + 1, formats)
         row = self._info_phases(ws, row + 1, formats)
-        row = self._info_people(ws, row + 1, formats)
+        last_in_use = self._info_people(ws, row + 1, formats)
         ws.protect(self.password, PROTECT_OPTIONS)
-        set_up(ws, Page(c.name, self.t(INFO_TITLE), self.locale, area=(0, 0, row - 1, 2), one_page=True))
+        # Printed: every column of the blocks (the ID prefixes, the contacts) and the notes beside the
+        # fields (column C) whole, down to the last person; the spare rows for more people are not.
+        notes = max((text_width(self.t(info.help)) for info in INFO_FIELDS if info.help), default=0)
+        last_col = max(len(INFO_PEOPLE_COLUMNS) - 1, last_column_reached(2, notes, widths))
+        set_up(ws, Page(c.name, self.t(INFO_TITLE), self.locale, area=(0, 0, last_in_use, last_col), one_page=True))
 
     def _info_fields(self, ws: _Sheet, row: int, formats: _InfoFormats) -> int:
         """The campaign's fields, a label and a value each, from ``row``; returns the row after them."""
@@ -782,7 +795,7 @@ class _TrackerWriter:
         return row
 
     def _info_people(self, ws: _Sheet, row: int, formats: _InfoFormats) -> int:
-        """Everyone the plan names, with ten spare lines to add people; returns the row after them."""
+        """Everyone the plan names, with ten spare lines to add people; returns the last row naming someone."""
         plan = self.plan
         row = self._info_block(ws, row, INFO_PEOPLE, INFO_PEOPLE_COLUMNS, formats.section, formats.label)
         people = {p.name: p for p in plan.people}
@@ -792,11 +805,12 @@ class _TrackerWriter:
             for col, value in enumerate(cells):
                 ws.write_string(row, col, value, formats.text_in)
             row += 1
+        last_in_use = row - 1
         for _spare in range(10):
-            for col in range(4):
+            for col in range(len(INFO_PEOPLE_COLUMNS)):
                 ws.write_blank(row, col, None, formats.text_in)
             row += 1
-        return row
+        return last_in_use
 
     def _info_block(self, ws: _Sheet, row: int, title: Text, headings: tuple[Text, ...], section: Any, label: Any) -> int:
         """A titled block with a header row on the info sheet; returns the first data row."""
