@@ -710,7 +710,7 @@ def _out_of_bounds(plan: Plan) -> list[Problem]:
     A plan read from YAML has had them refused already, each at its field; this catches the
     same in dataclasses made by hand, before the writer meets them. It runs on every plan the
     writer is given (95,000 values for 5,000 tasks), so the values that are plainly fine (a
-    short text, a date in range, a whole number) are passed by their exact type first and only
+    short text, a date in range, a whole or finite number) are passed by their exact type first and only
     the others go through :func:`_bound_problem`.
     """
     problems: list[Problem] = []
@@ -718,7 +718,7 @@ def _out_of_bounds(plan: Plan) -> list[Problem]:
     for what in ("phases", "people", "kpis", "milestones", "tasks"):
         parts += [(f"{what}[{i}]", item) for i, item in enumerate(getattr(plan, what))]
     names_of: dict[type, tuple[str, ...]] = {}
-    str_type, date_type, int_type, list_type = str, date, int, list
+    str_type, date_type, int_type, float_type, list_type = str, date, int, float, list
     for path, item in parts:
         names = names_of.get(item.__class__)
         if names is None:
@@ -728,7 +728,8 @@ def _out_of_bounds(plan: Plan) -> list[Problem]:
             for one in value if value.__class__ is list_type else (value,):
                 kind = one.__class__
                 if (kind is str_type and len(one) <= MAX_TEXT) or kind is int_type or one is None or (
-                        kind is date_type and FIRST_DAY <= one <= LAST_DAY):
+                        kind is date_type and FIRST_DAY <= one <= LAST_DAY) or (
+                        kind is float_type and -MAX_NUMBER <= one <= MAX_NUMBER):  # nan and inf fail this
                     continue
                 problem = _bound_problem(one)
                 if problem:
