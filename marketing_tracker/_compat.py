@@ -9,13 +9,15 @@ Release 0.2 moved the modules into packages named after the pipeline's stages
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
-import importlib.util
 import sys
 import warnings
 from collections.abc import Sequence
 from types import ModuleType
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from importlib.abc import Loader
 
 #: 0.1 path -> the module's home since 0.2. ``marketing_tracker.validate`` is not among them: that name is
 #: the package's ``validate`` function, which importing a module of that name would replace.
@@ -43,14 +45,15 @@ MOVED = {
 }
 
 
-class _MovedModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Answers an old path with the module at its new home."""
+class _MovedModules:
+    """Answers an old path with the module at its new home (a meta path finder and loader by their methods:
+    importing ``importlib.abc`` for the base classes cost every command a hundredth of a second)."""
 
     def find_spec(self, fullname: str, path: Sequence[str] | None = None,
                   target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
         if fullname not in MOVED:
             return None
-        return importlib.util.spec_from_loader(fullname, self)
+        return importlib.machinery.ModuleSpec(fullname, cast("Loader", self))
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
         home = MOVED[spec.name]
