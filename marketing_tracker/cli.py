@@ -151,11 +151,15 @@ def _history_parsers(commands: Any) -> None:
 
 
 def _snapshot(args: argparse.Namespace) -> int:
-    from marketing_tracker.history import History
-    from marketing_tracker.history.snapshot import snapshot_files
+    from marketing_tracker.reading.ahead import ReadAhead
 
-    with History(args.db) as history:
-        results = snapshot_files(history, args.files)
+    # The copies are read in a child while this process imports SQLAlchemy and opens the database.
+    with ReadAhead(args.files) as ahead:
+        from marketing_tracker.history import History
+        from marketing_tracker.history.snapshot import snapshot_files
+
+        with History(args.db) as history:
+            results = snapshot_files(history, args.files, read=ahead.take)
     for result in results:
         if result.snapshot is None:
             print(f"{PROG}: error: {result.error}", file=sys.stderr)

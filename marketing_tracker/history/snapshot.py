@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from marketing_tracker.core.errors import TrackerError
 from marketing_tracker.core.fileio import gc_paused
 from marketing_tracker.history.store import History, Snapshot
+from marketing_tracker.reading.reader import Tracker
 
 
 @dataclass(frozen=True)
@@ -20,13 +21,18 @@ class Stored:
     error: str | None = None
 
 
-def snapshot_files(history: History, paths: Sequence[str | os.PathLike[str]]) -> list[Stored]:
-    """Store each copy as a snapshot (one transaction per file); unreadable files are reported, not raised."""
+def snapshot_files(history: History, paths: Sequence[str | os.PathLike[str]], *,
+                   read: Callable[[str | os.PathLike[str]], Tracker] | None = None) -> list[Stored]:
+    """Store each copy as a snapshot (one transaction per file); unreadable files are reported, not raised.
+
+    ``read`` gives each path's tracker when the copies were read elsewhere (the command reads them in a
+    child process while the database opens: reading.ahead); by default ``History.add`` reads them.
+    """
     results = []
     for path in paths:
         try:
             with gc_paused():  # as validate reads: the tracker's objects all live until it is stored
-                results.append(Stored(os.fspath(path), history.add(path)))
+                results.append(Stored(os.fspath(path), history.add(read(path) if read else path)))
         except TrackerError as exc:
             results.append(Stored(os.fspath(path), None, str(exc)))
     return results
