@@ -600,10 +600,10 @@ class _People:
     first: int = 0
     end: int = 0
     by_offset: dict[int, tuple[str, Column]] = field(default_factory=dict)
+    offsets: range = field(init=False)  # the block's positions, made once (it is used on every filled row)
 
-    @property
-    def offsets(self) -> range:
-        return range(self.end - self.first)
+    def __post_init__(self) -> None:
+        self.offsets = range(self.end - self.first)
 
 
 def _read_table(sheet: Sheet, name: str, header_row: int, rows: list[list[Any]], default_year: int | None,

@@ -155,14 +155,12 @@ def _scan_xlsx(path: Path) -> Scanner:
     order = sorted(sizes, key=sizes.__getitem__)
     stop = threading.Event()
 
-    largest = order[-1:]
-
-    def run(names: list[str]) -> None:
+    def run(names: list[str], after: Future[SheetScan] | None) -> None:
         try:
             with zipfile.ZipFile(path) as archive:
                 for name in names:
-                    if name not in largest and sizes[name] > _SCAN_AFTER_LARGEST and largest:
-                        results[largest[0]].exception()  # waits: see below
+                    if after is not None and sizes[name] > _SCAN_AFTER_LARGEST:
+                        after.exception()  # waits for the largest: see below
                     percent = numfmt.XlsxPercentCells(percent_styles) if percent_styles else None
                     results[name].set_result(_scan_guarded(archive, parts[name], name, stop, percent))
         except Exception:  # noqa: BLE001 - the zip opened a moment ago: what is left is the parser's, in a child
@@ -175,8 +173,9 @@ def _scan_xlsx(path: Path) -> Scanner:
     # A second large one (the RACI matrix of a big campaign) waits until the largest is scanned:
     # both searches would share one interpreter lock, and the parser waits for the largest, so
     # the one that matters would take nearly twice as long.
-    for names in (largest, order[:-1]):
-        threading.Thread(target=run, args=(names,), name="marketing-tracker-scan", daemon=True).start()
+    largest = results[order[-1]] if order else None
+    for names, after in ((order[-1:], None), (order[:-1], largest)):
+        threading.Thread(target=run, args=(names, after), name="marketing-tracker-scan", daemon=True).start()
     # A sheet the parser lists and the scan did not find (a workbook part it reads otherwise) is not vouched for.
     return Scanner(lambda name: results[name].result() if name in results else SheetScan(vouched=False), stop=stop)
 
