@@ -199,3 +199,13 @@ def history_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'history.db'}"
     return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture(scope="module")
+def weeks(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The history tests' campaign (tests/history_weeks.py): its copies of weeks 1-3, filled as its owners would."""
+    from .history_weeks import fill_openpyxl, make_tracker
+
+    folder = tmp_path_factory.mktemp("weeks")
+    blank = make_tracker(folder)
+    return [fill_openpyxl(blank, week, folder / f"week{week}.xlsx") for week in (1, 2, 3)]

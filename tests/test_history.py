@@ -23,6 +23,7 @@ from marketing_tracker.reading.reader import read_tracker
 
 from .conftest import run_cli
 from .history_weeks import CAMPAIGN, PLAN, fill_openpyxl, make_tracker
+from .pages import visit
 
 # Week 2 -> week 3, as of 2025-03-21.
 EXPECTED_STATUS: dict[str, Any] = {
@@ -70,13 +71,6 @@ EXPECTED_STATUS: dict[str, Any] = {
                        "status": "in_progress"}],
     },
 }
-
-
-@pytest.fixture(scope="module")
-def weeks(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    folder = tmp_path_factory.mktemp("weeks")
-    blank = make_tracker(folder)
-    return [fill_openpyxl(blank, week, folder / f"week{week}.xlsx") for week in (1, 2, 3)]
 
 
 @pytest.fixture(scope="module")
@@ -445,14 +439,9 @@ def pages(weeks: list[Path], other_campaign: Path, tmp_path_factory: pytest.Temp
 @pytest.mark.parametrize("name", ["status", "archive"])
 def test_chromium_opens_the_page_with_no_errors_no_requests_and_no_script(pages: dict[str, Path], name: str,
                                                                           chromium: Any) -> None:
-    tab = chromium.new_page(viewport={"width": 1000, "height": 1400})
-    problems: list[str] = []
-    requests: list[str] = []
-    tab.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-    tab.on("pageerror", lambda e: problems.append(str(e)))
-    tab.on("request", lambda r: requests.append(r.url))
-    tab.goto(pages[name].as_uri())
-    assert (problems, requests, tab.locator("script").count()) == ([], [pages[name].as_uri()], 0)
+    seen = visit(chromium, pages[name])
+    tab = seen.tab
+    assert seen.quiet == ([], [pages[name].as_uri()], 0)
     assert tab.evaluate("document.documentElement.scrollWidth") <= 1000
     tab.close()
 

@@ -24,7 +24,8 @@ from marketing_tracker.reports.recap import TrendPoint
 from marketing_tracker.reports.run import run_recap
 
 from .conftest import LibreOffice, run_cli
-from .history_weeks import CAMPAIGN, PLAN, fill_openpyxl, make_tracker
+from .history_weeks import CAMPAIGN, PLAN, fill_openpyxl
+from .pages import visit
 
 # Tasks: M001 03-03..03-05, M002 ..03-09, E001 ..03-16, E002 ..03-18 (03-20 from week 2), E003 ..03-21, E004 ..03-20,
 # C001 ..03-28 (03-29 in week 3).
@@ -47,13 +48,6 @@ def _recap_json(copy: Path, folder: Path, *db: str) -> dict[str, Any]:
     done = run_cli("recap", str(copy), "--json", str(out), *(("--db", *db) if db else ()))
     assert done.returncode == 0, done.stderr
     return json.loads(out.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-
-
-@pytest.fixture(scope="module")
-def weeks(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    folder = tmp_path_factory.mktemp("weeks")
-    blank = make_tracker(folder)
-    return [fill_openpyxl(blank, week, folder / f"week{week}.xlsx") for week in (1, 2, 3)]
 
 
 @pytest.fixture(scope="module")
@@ -227,14 +221,9 @@ def test_the_page_gains_a_trends_section_with_three_svg_charts(outputs: dict[str
 
 @pytest.mark.chromium
 def test_chromium_draws_the_trend_charts_with_no_errors_and_no_requests(outputs: dict[str, Path], chromium: Any) -> None:
-    tab = chromium.new_page(viewport={"width": 1000, "height": 1400})
-    problems: list[str] = []
-    requests: list[str] = []
-    tab.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-    tab.on("pageerror", lambda e: problems.append(str(e)))
-    tab.on("request", lambda r: requests.append(r.url))
-    tab.goto(outputs["html"].as_uri())
-    assert (problems, requests, tab.locator("script").count()) == ([], [outputs["html"].as_uri()], 0)
+    seen = visit(chromium, outputs["html"])
+    tab = seen.tab
+    assert seen.quiet == ([], [outputs["html"].as_uri()], 0)
     assert tab.locator("#trends h2").inner_text() == "Trends"
     # Each burn-up dot says its point; the dots go left to right and up (1, 2, 3 done of 7).
     dots = tab.locator("#burnup circle.done")

@@ -21,6 +21,7 @@ from marketing_tracker.reports.recap import Recap, recap
 from marketing_tracker.reports.xlsx import write_recap_xlsx
 
 from .conftest import PLAN_618, LibreOffice, run_cli
+from .pages import visit
 
 HOSTILE = '<script>alert("x")</script>'
 
@@ -229,15 +230,10 @@ def test_a_rate_with_nothing_to_measure_is_a_dash_in_the_workbook(workbook: Path
 
 @pytest.mark.chromium
 def test_chromium_renders_the_page_with_no_errors_and_no_requests(page: Path, chromium: Any, tmp_path: Path) -> None:
-    tab = chromium.new_page(viewport={"width": 1000, "height": 1400})
-    problems: list[str] = []
-    requests: list[str] = []
-    tab.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-    tab.on("pageerror", lambda e: problems.append(str(e)))
-    tab.on("request", lambda r: requests.append(r.url))
-    tab.goto(page.as_uri())
-    assert problems == []
-    assert requests == [page.as_uri()]
+    seen = visit(chromium, page)
+    tab = seen.tab
+    assert seen.problems == []
+    assert seen.requests == [page.as_uri()]
     # every SVG chart the page carries is drawn (seven for the sample)
     assert tab.locator("svg.chart").count() == len(re.findall(r'<svg[^>]* class="chart"', page.read_text("utf-8"))) == 7
     assert tab.locator("section").count() == 10
