@@ -57,13 +57,18 @@ class LibreOffice:
         return result
 
 
+def _require(component: str, missing: str | None) -> None:
+    """A real component the tests need: skipped where ``missing`` says it is not there, a failure under CI."""
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the {component} tests, but {missing}")
+        pytest.skip(missing)
+
+
 @pytest.fixture(scope="session")
 def libreoffice() -> LibreOffice:
     missing = _libreoffice_missing()
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the LibreOffice tests, but {missing}")
-        pytest.skip(missing)
+    _require("LibreOffice", missing)
     return LibreOffice()
 
 
@@ -81,11 +86,7 @@ class Gnumeric:
 @pytest.fixture(scope="session")
 def gnumeric() -> Gnumeric:
     """Gnumeric's ssconvert; skipped where missing, except under CI."""
-    if shutil.which("ssconvert") is None:
-        missing = "ssconvert is not installed (Debian: gnumeric)"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the Gnumeric tests, but {missing}")
-        pytest.skip(missing)
+    _require("Gnumeric", None if shutil.which("ssconvert") else "ssconvert is not installed (Debian: gnumeric)")
     return Gnumeric()
 
 
@@ -111,10 +112,7 @@ def chromium() -> Any:
             from playwright.sync_api import sync_playwright
         except ImportError:
             missing = "playwright is not installed (pip install -e '.[test]')"
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the Chromium tests, but {missing}")
-        pytest.skip(missing)
+    _require("Chromium", missing)
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -154,10 +152,7 @@ def postgres_server() -> Any:
             import psycopg  # noqa: F401
         except ImportError:
             missing = "psycopg is not installed (pip install -e '.[test]')"
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the PostgreSQL tests, but {missing}")
-        pytest.skip(missing)
+    _require("PostgreSQL", missing)
     assert bindir is not None
     folder = Path(tempfile.mkdtemp(prefix="mt-pg-"))
     if os.geteuid() == 0:
