@@ -14,10 +14,10 @@ does not load the reader, the reader does not load xlsxwriter).
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from marketing_tracker import _compat
+from marketing_tracker.core import lazy
 
 __version__ = "0.1.0"
 
@@ -47,14 +47,7 @@ if TYPE_CHECKING:
     from marketing_tracker.workbook.writer import write_tracker
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'marketing_tracker' has no attribute {name!r}")
-    value = getattr(import_module(f"marketing_tracker.{module}"), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy.exports(__name__, _EXPORTS, globals())
 
 __all__ = [
     "CODES", "Campaign", "CellError", "Finding", "Kpi", "Milestone", "OutputError", "Person", "Phase", "Plan",

@@ -151,10 +151,12 @@ def _history_parsers(commands: Any) -> None:
 
 
 def _snapshot(args: argparse.Namespace) -> int:
+    from marketing_tracker.history.prepared import prepare
     from marketing_tracker.reading.ahead import ReadAhead
 
-    # The copies are read in a child while this process imports SQLAlchemy and opens the database.
-    with ReadAhead(args.files) as ahead:
+    # The copies are read, validated and encoded in a child while this process imports SQLAlchemy
+    # and opens the database; it only inserts what the child hands over.
+    with ReadAhead(args.files, prepare) as ahead:
         from marketing_tracker.history import History
         from marketing_tracker.history.snapshot import snapshot_files
 

@@ -7,6 +7,9 @@ The campaign is tests/history_weeks.py: seven tasks over four weeks, copies of w
 from __future__ import annotations
 
 import json
+import pickle
+import subprocess
+import sys
 import warnings
 from datetime import date
 from pathlib import Path
@@ -18,6 +21,7 @@ from sqlalchemy import create_engine, func, select, text
 from marketing_tracker.checks.validate import validate
 from marketing_tracker.history import History, HistoryError, models
 from marketing_tracker.history.models import SCHEMA_HEAD
+from marketing_tracker.history.prepared import prepare
 from marketing_tracker.history.remind import reminders
 from marketing_tracker.reading.reader import read_tracker
 
@@ -123,6 +127,24 @@ def test_the_same_file_stored_twice_is_one_snapshot(weeks: list[Path], history_u
     # the identity sheet's
     assert _counts(history_url) == {"mt_campaigns": 1, "mt_snapshots": 1, "mt_sheets": 6, "mt_rows": 22,
                                     "mt_records": 21, "mt_findings": 0}
+
+
+def test_a_copy_prepared_elsewhere_is_stored_as_the_copy_itself(weeks: list[Path], history_url: str) -> None:
+    prepared = prepare(weeks[2])  # what snapshot does in its child: read, validate, encode
+    with History(history_url) as history:
+        first = history.add(pickle.loads(pickle.dumps(prepared)))  # as it crosses the pipe
+        again = history.add(weeks[2])
+        assert (first.new, again.new, again.id) == (True, False, first.id)
+        assert (first.tasks, first.findings) == (7, 2)
+        assert history.findings(first.id) == validate(read_tracker(weeks[2]))
+
+
+def test_preparing_a_copy_loads_no_database_library(weeks: list[Path]) -> None:
+    # the snapshot's overlap rests on it: the child prepares while the command imports SQLAlchemy
+    code = ("import sys; from marketing_tracker.history.prepared import prepare; prepare(sys.argv[1]); "
+            "print(sorted(m for m in ('sqlalchemy', 'alembic') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, str(weeks[0])], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"
 
 
 def test_a_row_unchanged_since_last_week_is_stored_once(weeks: list[Path], history_url: str) -> None:

@@ -33,7 +33,7 @@ def forking(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_child_hands_back_the_trackers_read_here(copies: list[Path], forking: None) -> None:
-    with ReadAhead(copies) as reading:
+    with ReadAhead(copies, read_tracker) as reading:
         assert reading._pid is not None
         first = reading.take(copies[0])
         with pytest.raises(TrackerError) as refused:
@@ -45,7 +45,7 @@ def test_the_child_hands_back_the_trackers_read_here(copies: list[Path], forking
 
 
 def test_files_the_child_did_not_hand_over_are_read_here(copies: list[Path], forking: None) -> None:
-    with ReadAhead(copies) as reading:
+    with ReadAhead(copies, read_tracker) as reading:
         assert reading._pid is not None
         os.kill(reading._pid, signal.SIGKILL)
         first = reading.take(copies[0])
@@ -58,13 +58,13 @@ def test_files_the_child_did_not_hand_over_are_read_here(copies: list[Path], for
 
 def test_a_process_running_threads_reads_in_itself(copies: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ahead.threading, "active_count", lambda: 2)
-    with ReadAhead(copies) as reading:
+    with ReadAhead(copies, read_tracker) as reading:
         assert reading._pid is None
         assert reading.take(copies[0]) == read_tracker(copies[0])
 
 
 def test_the_child_is_gone_once_closed(copies: list[Path], forking: None) -> None:
-    reading = ReadAhead(copies)
+    reading = ReadAhead(copies, read_tracker)
     pid = reading._pid
     assert pid is not None
     reading.close()
@@ -73,5 +73,5 @@ def test_the_child_is_gone_once_closed(copies: list[Path], forking: None) -> Non
 
 
 def test_files_are_taken_in_the_order_given(copies: list[Path], forking: None) -> None:
-    with ReadAhead(copies) as reading, pytest.raises(ValueError):
+    with ReadAhead(copies, read_tracker) as reading, pytest.raises(ValueError):
         reading.take(copies[2])

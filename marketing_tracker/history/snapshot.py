@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from marketing_tracker.core.errors import TrackerError
 from marketing_tracker.core.fileio import gc_paused
+from marketing_tracker.history.prepared import Prepared
 from marketing_tracker.history.store import History, Snapshot
 from marketing_tracker.reading.reader import Tracker
 
@@ -22,16 +23,17 @@ class Stored:
 
 
 def snapshot_files(history: History, paths: Sequence[str | os.PathLike[str]], *,
-                   read: Callable[[str | os.PathLike[str]], Tracker] | None = None) -> list[Stored]:
+                   read: Callable[[str | os.PathLike[str]], Tracker | Prepared] | None = None) -> list[Stored]:
     """Store each copy as a snapshot (one transaction per file); unreadable files are reported, not raised.
 
-    ``read`` gives each path's tracker when the copies were read elsewhere (the command reads them in a
-    child process while the database opens: reading.ahead); by default ``History.add`` reads them.
+    ``read`` gives each path's tracker, or the copy already prepared, when the copies were read
+    elsewhere (the command prepares them in a child process while the database opens: reading.ahead);
+    by default ``History.add`` reads them.
     """
     results = []
     for path in paths:
         try:
-            with gc_paused():  # as validate reads: the tracker's objects all live until it is stored
+            with gc_paused():  # as validate reads: what is read all lives until it is stored
                 results.append(Stored(os.fspath(path), history.add(read(path) if read else path)))
         except TrackerError as exc:
             results.append(Stored(os.fspath(path), None, str(exc)))

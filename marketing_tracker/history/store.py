@@ -18,10 +18,9 @@ Example::
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -32,11 +31,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from marketing_tracker.core.errors import TrackerError
-from marketing_tracker.core.findings import Finding, params_from_json, params_to_json
+from marketing_tracker.core.findings import Finding, params_from_json
 from marketing_tracker.core.schema import TABLE_SHEETS
 from marketing_tracker.history import models
 from marketing_tracker.history.models import SCHEMA_HEAD
-from marketing_tracker.reading.reader import CampaignInfo, Record, Table, Tracker, read_tracker
+from marketing_tracker.history.prepared import Prepared, prepare
+from marketing_tracker.reading.reader import CampaignInfo, Record, Table, Tracker
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -108,31 +108,26 @@ class History:
 
     # ----------------------------------------------------------------------- writing
 
-    def add(self, source: str | os.PathLike[str] | Tracker, *, as_of: date | None = None) -> Snapshot:
+    def add(self, source: str | os.PathLike[str] | Tracker | Prepared, *, as_of: date | None = None) -> Snapshot:
         """Read (when given a path) and validate a copy, and store it as one snapshot, in one transaction.
 
         The same content stored twice is one snapshot: the second ``add`` returns the first with
-        ``new=False``. The status date is the copy's own, else ``as_of``, else today.
+        ``new=False``. The status date is the copy's own, else ``as_of``, else today. A copy already
+        prepared (history.prepared; the command prepares it in a child, see reading.ahead) is stored
+        as it was prepared, and ``as_of`` is not used.
         """
-        from marketing_tracker.checks.validate import validate
-
-        tracker = source if isinstance(source, Tracker) else read_tracker(source)
-        day = tracker.campaign.as_of or as_of or date.today()
-        found = validate(tracker, as_of=day)
-        bodies = _bodies(tracker)
-        content = _content(tracker, day, bodies)
-        digest = hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+        ready = source if isinstance(source, Prepared) else prepare(source, as_of=as_of)
         try:
             with self.engine.begin() as connection:
-                existing = self._by_hash(connection, digest)
+                existing = self._by_hash(connection, ready.content_hash)
                 if existing is not None:
                     return existing
-                snapshot_id = _insert(connection, tracker, day, digest, found, bodies)
+                snapshot_id = _insert(connection, ready)
         except (SQLAlchemyError, self._driver_error) as exc:  # the driver's own: see _bulk_insert
             raise HistoryError(f"{_shown(self.url)}: the snapshot was not stored ({_reason(exc)})") from None
         # what snapshot(snapshot_id) would read back, without the query
-        return Snapshot(snapshot_id, tracker.campaign.name, tracker.campaign.start, day, digest, tracker.path,
-                        len(tracker.records("tasks")), len(found))
+        return Snapshot(snapshot_id, ready.campaign.name, ready.campaign.start, ready.status_date, ready.content_hash,
+                        ready.source, ready.tasks, len(ready.findings))
 
     # ----------------------------------------------------------------------- reading
 
@@ -309,94 +304,25 @@ def _reason(exc: BaseException) -> str:
 # --------------------------------------------------------------------------- rows in and out
 
 
-@dataclass(frozen=True)
-class _Body:
-    """One record as stored: its row, its JSON body and the body's digest."""
-
-    row: int
-    digest: str
-    body: str
-
-
-def _bodies(tracker: Tracker) -> dict[str, list[_Body]]:
-    """Each table's records as JSON bodies ``[values, raw text of cells that could not be typed]`` with digests."""
-    result = {}
-    for key, table in tracker.tables.items():
-        result[key] = [_body(record.row, [record.values, {k: v for k, v in record.raw.items() if k not in record.values}
-                                          if record.raw else {}]) for record in table.records]
-    return result
-
-
-def _body(row: int, value: Any) -> _Body:
-    body = _dumps(value)
-    return _Body(row, hashlib.blake2b(body.encode(), digest_size=16).hexdigest(), body)
-
-
-#: The one thing in a record the JSON encoder does not know is a date (a datetime is one too and keeps
-#: its day only: the reader types date columns as days). Anything else raises TypeError.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=date.isoformat)
-
-
-def _c_encoder() -> Callable[[Any], str]:
-    """``_ENCODER.encode``, with the C encoder made once instead of once per call.
-
-    ``JSONEncoder.encode`` builds CPython's C encoder afresh for every value; a 5,000-task snapshot
-    encodes 15,000 small values (records and findings), and building it was a third of the time.
-    The arguments are ``_ENCODER``'s (no circular check: records are plain trees). Where the C
-    encoder is missing (another Python), the public method does the same work.
-    """
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:
-        return _ENCODER.encode
-    encoder = make(None, date.isoformat, json.encoder.encode_basestring, None, ":", ",", False, False, True)
-
-    def encode(value: Any) -> str:
-        return "".join(encoder(value, 0))
-
-    return encode
-
-
-#: JSON text as stored: compact, dates as ISO text.
-_dumps = _c_encoder()
-
-
-def _content(tracker: Tracker, day: date, bodies: dict[str, list[_Body]]) -> dict[str, Any]:
-    """What a snapshot holds, as JSON-ready data (rows by their digests); its hash is the snapshot's identity."""
-    return {
-        "campaign": {"name": tracker.campaign.name, "start": _encode(tracker.campaign.start)},
-        "status_date": day.isoformat(),
-        "info": _info_json(tracker.campaign),
-        "tables": {key: {"sheet": t.sheet, "header_row": t.header_row, "columns": t.columns, "extra": t.extra,
-                         "rows": [[b.row, b.digest] for b in bodies[key]]}
-                   for key, t in tracker.tables.items()},
-    }
-
-
 _IN_CHUNK = 500  # digests per IN (...) query: well inside every database's parameter limit
 
 
-def _insert(connection: Connection, tracker: Tracker, day: date, digest: str, found: list[Finding],
-            bodies: dict[str, list[_Body]]) -> int:
-    campaign_id = _campaign_id(connection, tracker.campaign)
-    meta = _body(0, _values_json(tracker.meta))  # stored once like a record: the same every week
+def _insert(connection: Connection, ready: Prepared) -> int:
+    campaign_id = _campaign_id(connection, ready.campaign)
     snapshot_id = int(connection.execute(models.snapshots.insert().values(
-        campaign_id=campaign_id, content_hash=digest, status_date=day,
-        stored_at=datetime.now(timezone.utc).replace(tzinfo=None), source=tracker.path, locale=tracker.locale,
-        info=_info_json(tracker.campaign), meta={}, meta_digest=meta.digest,
-        tasks=len(tracker.records("tasks")), findings=len(found),
+        campaign_id=campaign_id, content_hash=ready.content_hash, status_date=ready.status_date,
+        stored_at=datetime.now(timezone.utc).replace(tzinfo=None), source=ready.source, locale=ready.locale,
+        info=ready.info, meta={}, meta_digest=ready.meta_digest, tasks=ready.tasks, findings=len(ready.findings),
     )).inserted_primary_key[0])  # type: ignore[index]
-    if tracker.tables:
+    if ready.sheets:
         connection.execute(models.sheets.insert(), [
-            {"snapshot_id": snapshot_id, "table_key": key, "sheet": t.sheet, "header_row": t.header_row,
-             "columns": t.columns, "extra": t.extra} for key, t in tracker.tables.items()])
-    _store_bodies(connection, [meta, *(b for items in bodies.values() for b in items)])
+            {"snapshot_id": snapshot_id, "table_key": s.key, "sheet": s.sheet, "header_row": s.header_row,
+             "columns": s.columns, "extra": s.extra} for s in ready.sheets])
+    _store_bodies(connection, ready.bodies)
     _bulk_insert(connection, models.records, ("snapshot_id", "table_key", "row", "digest"),
-                 [(snapshot_id, key, b.row, b.digest) for key, items in bodies.items() for b in items])
-    reading = set(map(id, tracker.findings))
+                 [(snapshot_id, *record) for record in ready.records])
     _bulk_insert(connection, models.findings, ("snapshot_id", "code", "sheet", "cell", "row", "column_key", "value", "params"),
-                 [(snapshot_id, f.code, f.sheet, f.cell, f.row, f.column, None if f.value is None else _dumps(_encode(f.value)),
-                   _dumps({**params_to_json(f.params), "_table": f.table, "_detail": f.detail,
-                           **({"_reading": True} if id(f) in reading else {})})) for f in found])
+                 [(snapshot_id, *finding) for finding in ready.findings])
     return snapshot_id
 
 
@@ -404,14 +330,13 @@ def _insert(connection: Connection, tracker: Tracker, day: date, digest: str, fo
 _ON_CONFLICT = frozenset({"sqlite", "postgresql"})
 
 
-def _store_bodies(connection: Connection, items: list[_Body]) -> None:
+def _store_bodies(connection: Connection, wanted: dict[str, str]) -> None:
     """Insert the bodies the database does not hold yet (a row unchanged since an earlier snapshot is there).
 
     One statement where the database can skip a body it holds (``ON CONFLICT DO NOTHING``: no lookup
     first, and two people storing the same new body at once both succeed); elsewhere the bodies held
     are looked up first, in chunks.
     """
-    wanted = {b.digest: b.body for b in items}
     if connection.dialect.name in _ON_CONFLICT:
         _bulk_insert(connection, models.rows, ("digest", "body"), list(wanted.items()),
                      suffix=" ON CONFLICT (digest) DO NOTHING")
@@ -492,13 +417,6 @@ def _snapshot(row: Any) -> Snapshot:
                     int(row.tasks), int(row.findings))
 
 
-def _info_json(info: CampaignInfo) -> dict[str, Any]:
-    return {"end": _encode(info.end), "plan_owner": info.plan_owner, "exec_owner": info.exec_owner,
-            "as_of": _encode(info.as_of),
-            "phases": [[key, label, _encode(start), _encode(end)] for key, label, start, end in info.phases],
-            "people": list(info.people), "departments": dict(info.departments), "goals": list(info.goals)}
-
-
 def _info(data: dict[str, Any], campaign: Any, status_date: date) -> CampaignInfo:
     return CampaignInfo(
         name=campaign.name, start=campaign.start, end=_decode(data.get("end"), True),
@@ -506,22 +424,6 @@ def _info(data: dict[str, Any], campaign: Any, status_date: date) -> CampaignInf
         as_of=_decode(data.get("as_of"), True) or status_date,
         phases=[(key, label, _decode(start, True), _decode(end, True)) for key, label, start, end in data.get("phases", [])],
         people=list(data.get("people", [])), departments=dict(data.get("departments", {})), goals=list(data.get("goals", [])))
-
-
-def _values_json(values: dict[str, Any]) -> dict[str, Any]:
-    return {key: _encode(value) for key, value in values.items()}
-
-
-def _encode(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, str):
-        return str(value)  # a CellError is a str: stored as its text
-    if isinstance(value, (list, tuple)):
-        return [_encode(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _encode(v) for k, v in value.items()}
-    return value
 
 
 def _decode(value: Any, is_date: bool) -> Any:
