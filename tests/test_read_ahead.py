@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from marketing_tracker import load_plan, read_tracker, write_tracker
+from marketing_tracker.core import forked
 from marketing_tracker.core.errors import TrackerError
 from marketing_tracker.core.resources import sample_plan
-from marketing_tracker.reading import ahead
 from marketing_tracker.reading.ahead import ReadAhead
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
@@ -29,12 +29,12 @@ def copies(tmp_path: Path) -> list[Path]:
 @pytest.fixture
 def forking(monkeypatch: pytest.MonkeyPatch) -> None:
     """The test process may run a reader's finished threads still; the child reads nothing of theirs."""
-    monkeypatch.setattr(ahead, "_may_fork", lambda: True)
+    monkeypatch.setattr(forked, "may_fork", lambda: True)
 
 
 def test_the_child_hands_back_the_trackers_read_here(copies: list[Path], forking: None) -> None:
     with ReadAhead(copies, read_tracker) as reading:
-        assert reading._pid is not None
+        assert reading._child is not None
         first = reading.take(copies[0])
         with pytest.raises(TrackerError) as refused:
             reading.take(copies[1])
@@ -46,26 +46,27 @@ def test_the_child_hands_back_the_trackers_read_here(copies: list[Path], forking
 
 def test_files_the_child_did_not_hand_over_are_read_here(copies: list[Path], forking: None) -> None:
     with ReadAhead(copies, read_tracker) as reading:
-        assert reading._pid is not None
-        os.kill(reading._pid, signal.SIGKILL)
+        assert reading._child is not None
+        os.kill(reading._child._pid, signal.SIGKILL)
         first = reading.take(copies[0])
         with pytest.raises(TrackerError):
             reading.take(copies[1])
         second = reading.take(copies[2])
-        assert reading._pid is None  # waited for
+        assert reading._child is None  # waited for
     assert (first, second) == (read_tracker(copies[0]), read_tracker(copies[2]))
 
 
 def test_a_process_running_threads_reads_in_itself(copies: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ahead.threading, "active_count", lambda: 2)
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 2)
     with ReadAhead(copies, read_tracker) as reading:
-        assert reading._pid is None
+        assert reading._child is None
         assert reading.take(copies[0]) == read_tracker(copies[0])
 
 
 def test_the_child_is_gone_once_closed(copies: list[Path], forking: None) -> None:
     reading = ReadAhead(copies, read_tracker)
-    pid = reading._pid
+    assert reading._child is not None
+    pid = reading._child._pid
     assert pid is not None
     reading.close()
     with pytest.raises(ChildProcessError):

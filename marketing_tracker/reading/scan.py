@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from marketing_tracker.core import forked
 from marketing_tracker.core.cells import column_index
 from marketing_tracker.core.errors import first_line
 from marketing_tracker.reading import numfmt
@@ -43,6 +44,12 @@ from marketing_tracker.reading import numfmt
 #: sheets span 7.7 million; 16 million cost the parser and the grids about 600 MB at the peak).
 MAX_CELLS = 16_000_000
 _CHUNK = 1 << 20
+#: A part this large (unpacked) has its last rows searched in a forked child (see :func:`_fork_tail`): the
+#: task sheet of a campaign of some 7,000 tasks or more. The scan itself takes the first ``_HEAD_SHARE``:
+#: the child also unpacks what comes before its own rows.
+_SPLIT_FROM = 8 << 20
+_HEAD_SHARE = 0.58
+_ROW_END = b"</row>"
 _SCAN_AFTER_LARGEST = 4 << 20  # a part this large (unpacked) is scanned after the largest (see _scan_xlsx)
 _MAX_TAG = 4096  # how far before an error mark its cell's tag may begin
 _MAX_CELL = 1 << 20  # how long a cell, or a tag carried over to the next chunk, may be
@@ -102,8 +109,10 @@ class Scanner:
     """The scan of every sheet of one workbook; ``sheet(name)`` is that sheet's result (waiting for it if needed)."""
 
     def __init__(self, lookup: Callable[[str], SheetScan], merges: dict[str, list[MergedRange]] | None = None,
-                 refusal: str | None = None, stop: threading.Event | None = None, isolate: bool = False) -> None:
+                 refusal: str | None = None, stop: threading.Event | None = None, isolate: bool = False,
+                 child: forked.Child[Any] | None = None) -> None:
         self._lookup = lookup
+        self._child = child  # the child searching the last rows of the largest part, if any
         self.merges = merges  # .ods only; python-calamine reports the others'
         self.refusal = refusal  # refused before the parser opens the file (.ods: it parses every sheet on open)
         self._stop = stop
@@ -115,9 +124,11 @@ class Scanner:
         return self._lookup(name)
 
     def close(self) -> None:
-        """Stop scanning (the reader gave up on the file): background threads end at their next chunk."""
+        """Stop scanning (the reader gave up on the file): background threads end at their next chunk, a child at once."""
         if self._stop is not None:
             self._stop.set()
+        if self._child is not None:
+            self._child.close()
 
 
 def start_scan(path: Path, kind: str) -> Scanner:
@@ -154,6 +165,7 @@ def _scan_xlsx(path: Path) -> Scanner:
     results: dict[str, Future[SheetScan]] = {name: Future() for name in sizes}
     order = sorted(sizes, key=sizes.__getitem__)
     stop = threading.Event()
+    tail = _fork_tail(path, parts[order[-1]], sizes[order[-1]], percent_styles) if order else None
 
     def run(names: list[str], after: Future[SheetScan] | None) -> None:
         try:
@@ -161,12 +173,15 @@ def _scan_xlsx(path: Path) -> Scanner:
                 for name in names:
                     if after is not None and sizes[name] > _SCAN_AFTER_LARGEST:
                         after.exception()  # waits for the largest: see below
-                    percent = numfmt.XlsxPercentCells(percent_styles) if percent_styles else None
-                    results[name].set_result(_scan_guarded(archive, parts[name], name, stop, percent))
+                    results[name].set_result(_scan_guarded(archive, parts[name], name, stop, percent_styles,
+                                                           tail if after is None else None))
         except Exception:  # noqa: BLE001 - the zip opened a moment ago: what is left is the parser's, in a child
             for name in names:
                 if not results[name].done():
                     results[name].set_result(SheetScan(vouched=False))
+        finally:
+            if after is None and tail is not None:
+                tail.child.close()
 
     # The largest part (the task sheet) has a thread of its own, so that it is done before the
     # parser gets to it; the small ones are ready at once for the sheets the reader parses first.
@@ -177,15 +192,64 @@ def _scan_xlsx(path: Path) -> Scanner:
     for names, after in ((order[-1:], None), (order[:-1], largest)):
         threading.Thread(target=run, args=(names, after), name="marketing-tracker-scan", daemon=True).start()
     # A sheet the parser lists and the scan did not find (a workbook part it reads otherwise) is not vouched for.
-    return Scanner(lambda name: results[name].result() if name in results else SheetScan(vouched=False), stop=stop)
+    return Scanner(lambda name: results[name].result() if name in results else SheetScan(vouched=False), stop=stop,
+                   child=tail.child if tail is not None else None)
+
+
+@dataclass
+class _Found:
+    """What a search of a part, or of a stretch of it, found (see :func:`_search`)."""
+
+    errors: list[tuple[int, int, str]] = field(default_factory=list)
+    percent: list[numfmt.Cell] = field(default_factory=list)
+    #: a cell that needs the exact measure (beyond the box, or spelled in a dialect)
+    far: bool = False
+    #: the part holds a cell (known at once when it has a ``<dimension>``)
+    has_cells: bool = True
+    #: the cells the sheet spans when no cell is far (its ``<dimension>`` rounded up, see :func:`_near_pattern`)
+    box: int = 0
+
+    def then(self, rest: _Found) -> _Found:
+        """This stretch followed by the rest of the part."""
+        return _Found(self.errors + rest.errors, (self.percent + rest.percent)[:numfmt.MAX_MARKED],
+                      self.far or rest.far, self.has_cells or rest.has_cells, self.box)
+
+
+@dataclass
+class _Tail:
+    """The last rows of a very large part, searched in a forked child while the scan searches the rest."""
+
+    child: forked.Child[_Found]
+    #: where the stretches meet: after the first ``</row>`` from this offset of the unpacked part on
+    split: int
+
+
+def _fork_tail(path: Path, part: str, size: int, styles: frozenset[int]) -> _Tail | None:
+    """The search of ``part`` from :data:`_HEAD_SHARE` of its size on, in a child, when it is large enough to pay.
+
+    Searching is Python under one interpreter lock and unpacking a thread would wait for it; in
+    a child (core.forked) the last part of the rows is searched on the other core, unpacked there
+    from the start (a deflate stream cannot be entered half-way). What the child does not hand
+    back, the scan searches itself (see :func:`_scan_part`).
+    """
+    if size < _SPLIT_FROM or not forked.may_fork():
+        return None
+    split = int(size * _HEAD_SHARE)
+
+    def search() -> list[_Found]:
+        with zipfile.ZipFile(path) as archive:
+            found = _search(archive, part, None, styles, begin=split)
+        return [found] if found is not None else []
+
+    return _Tail(forked.Child(search), split)
 
 
 def _scan_guarded(archive: zipfile.ZipFile, part: str, name: str, stop: threading.Event | None = None,
-                  percent: numfmt.XlsxPercentCells | None = None) -> SheetScan:
+                  styles: frozenset[int] = frozenset(), tail: _Tail | None = None) -> SheetScan:
     """:func:`_scan_part`, with damage to the zip (a wrong CRC-32, found at the part's end; a broken stream) a
     refusal, and anything else the scan could not follow a sheet the reader parses apart (not vouched for)."""
     try:
-        return _scan_part(archive, part, name, stop, percent)
+        return _scan_part(archive, part, name, stop, styles, tail)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         return SheetScan(refusal=f"the file is damaged ({part} cannot be unpacked: {first_line(exc)})")
     except Exception:  # noqa: BLE001 - e.g. a part the zip lists and does not hold
@@ -231,50 +295,91 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _scan_part(archive: zipfile.ZipFile, part: str, name: str, stop: threading.Event | None = None,
-               percent: numfmt.XlsxPercentCells | None = None) -> SheetScan:
-    """Error cells and a cheap look for cells that could lie beyond the sheet's ``<dimension>``, in one pass over
-    the part, a chunk at a time; the sheet's extent for the workbook's budget; the cells in percent styles.
+               styles: frozenset[int] = frozenset(), tail: _Tail | None = None) -> SheetScan:
+    """Error cells and a cheap look for cells that could lie beyond the sheet's ``<dimension>`` (:func:`_search`);
+    the sheet's extent for the workbook's budget, measured exactly when a cell needs it; the cells in percent styles.
 
-    Every search is bounded (a tag of at most 4 KB, a cell of at most 1 MB: Excel's longest text and
-    formula are far shorter), so a hostile part costs time in proportion to its size, never its square.
-    The part is read to its end through zipfile, which checks its CRC-32 there (see :func:`_scan_guarded`).
+    With a ``tail``, the last rows are the child's to search; what it does not hand back is searched here.
     """
-    scan = SheetScan()
-    far = False
-    odd: re.Pattern[bytes] | None = None
-    box = 0
-    has_cells = True  # known once the first piece is seen: a part without <dimension> may hold no cell at all
-    pending = b""
-    with archive.open(part) as stream:
-        while True:
-            if stop is not None and stop.is_set():
-                return scan
-            chunk = stream.read(_CHUNK)
-            data = pending + chunk if pending else chunk
-            final = not chunk
-            cut = _cut(data, final)
-            if odd is None:
-                odd, box, has_cells = _near_pattern(data)
-            if not has_cells:
-                has_cells = _CELL_START.search(data, 0, cut) is not None
-            cut = _find_errors(data, cut, final, scan)
-            if percent is not None:
-                percent.feed(data, cut)
-            if not far:
-                spaced = data.translate(_SPACES) if b"\n" in data or b"\t" in data or b"\r" in data else data
-                far = (odd.search(spaced, 0, cut) is not None or _SECOND_ADDRESS.search(spaced, 0, cut) is not None
-                       or (_PREFIX_HINT.search(spaced, 0, cut) is not None and _PREFIXED.search(spaced, 0, cut) is not None))
-            pending = data[cut:]
-            if final:
-                break
-    scan.extent = box if has_cells else 0  # a part with no cell (styles, a chart: the blind scan sees all) costs none
-    if far:
+    found = _search(archive, part, stop, styles, end=tail.split if tail else None)
+    if found is not None and tail is not None:
+        rest = tail.child.next()
+        tail.child.close()
+        if rest is None:
+            rest = _search(archive, part, stop, styles, begin=tail.split)
+        found = found.then(rest) if rest is not None else None
+    if found is None:  # stopped: the reader gave up on the file
+        return SheetScan()
+    scan = SheetScan(errors=found.errors, percent=found.percent)
+    scan.extent = found.box if found.has_cells else 0  # a part with no cell (styles, a chart: the blind scan sees all) costs none
+    if found.far:
         rows, columns, scan.vouched = _measure(archive, part)
         scan.extent = rows * columns
         scan.refusal = _too_far(name, rows, columns)
-    if percent is not None:
-        scan.percent = percent.cells
     return scan
+
+
+def _search(archive: zipfile.ZipFile, part: str, stop: threading.Event | None, styles: frozenset[int],
+            begin: int | None = None, end: int | None = None) -> _Found | None:
+    """One pass over the part (or the stretch between two row ends), a chunk at a time; ``None`` when stopped.
+
+    Every search is bounded (a tag of at most 4 KB, a cell of at most 1 MB: Excel's longest text and
+    formula are far shorter), so a hostile part costs time in proportion to its size, never its square.
+    A search to the end reads the part through zipfile, which checks its CRC-32 there (see
+    :func:`_scan_guarded`). With ``begin``, the stretch begins after the first ``</row>`` from that
+    offset of the unpacked part; with ``end``, it ends after the first from there: two searches split
+    at one offset meet at one row end, and between rows no cell or tag is cut in two.
+    """
+    found = _Found()
+    percent = numfmt.XlsxPercentCells(styles) if styles else None
+    odd: re.Pattern[bytes] | None = None
+    pending = b""
+    offset = 0  # where ``data`` begins in the unpacked part
+    skipping = begin is not None
+    with archive.open(part) as stream:
+        while True:
+            if stop is not None and stop.is_set():
+                return None
+            chunk = stream.read(_CHUNK)
+            data = pending + chunk if pending else chunk
+            final = not chunk
+            if odd is None:
+                odd, found.box, found.has_cells = _near_pattern(data)
+            if skipping:  # the stretch begins at a row end: until then, only unpacked
+                start = _row_end(data, (begin or 0) - offset)
+                if start is None:
+                    if final:
+                        break
+                    pending = data[-len(_ROW_END) + 1:]
+                    offset += len(data) - len(pending)
+                    continue
+                data, offset, skipping = data[start:], offset + start, False
+            if end is not None and (stop_at := _row_end(data, end - offset)) is not None:
+                data, final = data[:stop_at], True
+            cut = _cut(data, final)
+            if not found.has_cells:
+                found.has_cells = _CELL_START.search(data, 0, cut) is not None
+            cut = _find_errors(data, cut, final, found.errors)
+            if percent is not None:
+                percent.feed(data, cut)
+            if not found.far:
+                spaced = data.translate(_SPACES) if b"\n" in data or b"\t" in data or b"\r" in data else data
+                found.far = (odd.search(spaced, 0, cut) is not None or _SECOND_ADDRESS.search(spaced, 0, cut) is not None
+                             or (_PREFIX_HINT.search(spaced, 0, cut) is not None
+                                 and _PREFIXED.search(spaced, 0, cut) is not None))
+            pending = data[cut:]
+            offset += cut
+            if final:
+                break
+    if percent is not None:
+        found.percent = percent.cells
+    return found
+
+
+def _row_end(data: bytes, start: int) -> int | None:
+    """Where the first ``</row>`` at or after ``start`` in ``data`` ends, if there is one."""
+    position = data.find(_ROW_END, max(start, 0))
+    return None if position == -1 else position + len(_ROW_END)
 
 
 def _cut(data: bytes, final: bool) -> int:
@@ -286,8 +391,8 @@ def _cut(data: bytes, final: bool) -> int:
     return last if last != -1 else len(data)
 
 
-def _find_errors(data: bytes, cut: int, final: bool, scan: SheetScan) -> int:
-    """Add the error cells of one piece to ``scan``; where the piece must be cut instead (a cell goes on)."""
+def _find_errors(data: bytes, cut: int, final: bool, errors: list[tuple[int, int, str]]) -> int:
+    """Add the error cells of one piece to ``errors``; where the piece must be cut instead (a cell goes on)."""
     position = data.find(_ERROR_MARK, 0, cut)
     while position != -1:
         start = data.rfind(b"<", max(position - _MAX_TAG, 0), position)
@@ -303,7 +408,7 @@ def _find_errors(data: bytes, cut: int, final: bool, scan: SheetScan) -> int:
             return start  # the cell goes on in the next chunk
         found = _error_cell(data[start:end if end != -1 else following if following != -1 else len(data)], prefix)
         if found is not None:
-            scan.errors.append(found)
+            errors.append(found)
         position = data.find(_ERROR_MARK, tag_end, cut)
     return cut
 

@@ -1,0 +1,78 @@
+"""Work in a forked child (core.forked): items handed back in order; whatever it cannot hand back is None."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from marketing_tracker.core import forked
+from marketing_tracker.core.forked import Child
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+
+
+def test_the_items_come_back_in_order_then_none() -> None:
+    with Child(lambda: ({"n": n, "square": n * n} for n in range(3))) as child:
+        assert [child.next() for _ in range(4)] == [{"n": 0, "square": 0}, {"n": 1, "square": 1},
+                                                    {"n": 2, "square": 4}, None]
+        assert child._pid is None  # done, and waited for
+
+
+def test_an_item_that_does_not_pickle_ends_the_items() -> None:
+    with Child(lambda: iter([1, threading.Lock(), 3])) as child:
+        assert (child.next(), child.next(), child.next()) == (1, None, None)
+
+
+def test_work_that_raises_ends_the_items() -> None:
+    def work() -> Iterator[int]:
+        yield 1
+        raise RuntimeError("a bug in the child")
+
+    with Child(work) as child:
+        assert (child.next(), child.next()) == (1, None)
+
+
+def test_a_killed_child_gives_none_and_is_waited_for() -> None:
+    with Child(lambda: iter([1])) as child:
+        os.kill(child._pid or 0, signal.SIGKILL)
+        assert child.next() is None
+        assert child._pid is None
+
+
+def test_closing_ends_the_child_at_once() -> None:
+    def endless() -> Iterator[int]:
+        while True:
+            yield 1
+
+    child = Child(endless)
+    pid = child._pid
+    assert pid is not None and child.next() == 1
+    child.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    assert child.next() is None
+
+
+def test_the_child_ignores_the_signals_that_end_a_run() -> None:
+    release = os.pipe()
+
+    def waits() -> Iterator[str]:
+        os.read(release[0], 1)  # until the parent has sent the signals
+        yield "still here"
+
+    with Child(waits) as child:
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            os.kill(child._pid or 0, number)
+        os.write(release[1], b"x")
+        assert child.next() == "still here"
+
+
+def test_no_child_beside_running_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 1)
+    assert forked.may_fork()
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 2)
+    assert not forked.may_fork()
