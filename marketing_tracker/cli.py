@@ -151,17 +151,17 @@ def _history_parsers(commands: Any) -> None:
 
 
 def _snapshot(args: argparse.Namespace) -> int:
-    from marketing_tracker.history.prepared import prepare
+    from marketing_tracker.history.prepared import joined, prepare_in_parts
     from marketing_tracker.reading.ahead import ReadAhead
 
-    # The copies are read, validated and encoded in a child while this process imports SQLAlchemy
-    # and opens the database; it only inserts what the child hands over.
-    with ReadAhead(args.files, prepare) as ahead:
+    # The copies are read, encoded and checked in a child while this process imports SQLAlchemy and
+    # opens the database; it inserts each copy's records while the child is still checking it.
+    with ReadAhead(args.files, prepare_in_parts) as ahead:
         from marketing_tracker.history import History
         from marketing_tracker.history.snapshot import snapshot_files
 
         with History(args.db) as history:
-            results = snapshot_files(history, args.files, read=ahead.take)
+            results = snapshot_files(history, args.files, read=lambda path: joined(ahead.take(path)))
     for result in results:
         if result.snapshot is None:
             print(f"{PROG}: error: {result.error}", file=sys.stderr)

@@ -6,6 +6,7 @@ The campaign is tests/history_weeks.py: seven tasks over four weeks, copies of w
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 import subprocess
@@ -21,7 +22,7 @@ from sqlalchemy import create_engine, func, select, text
 from marketing_tracker.checks.validate import validate
 from marketing_tracker.history import History, HistoryError, models
 from marketing_tracker.history.models import SCHEMA_HEAD
-from marketing_tracker.history.prepared import prepare
+from marketing_tracker.history.prepared import joined, prepare, prepare_in_parts
 from marketing_tracker.history.remind import reminders
 from marketing_tracker.reading.reader import read_tracker
 
@@ -137,6 +138,25 @@ def test_a_copy_prepared_elsewhere_is_stored_as_the_copy_itself(weeks: list[Path
         assert (first.new, again.new, again.id) == (True, False, first.id)
         assert (first.tasks, first.findings) == (7, 2)
         assert history.findings(first.id) == validate(read_tracker(weeks[2]))
+
+
+def test_a_copy_whose_findings_come_after_its_records_is_stored_whole(weeks: list[Path], history_url: str) -> None:
+    # as snapshot stores what its child hands over: the records first, the findings once they are made
+    asked: list[int] = []
+    parts = prepare_in_parts(weeks[2])
+    ready = joined(parts)
+    later = ready.findings
+    assert callable(later)
+
+    def when_asked() -> Any:
+        asked.append(1)
+        return later()
+
+    with History(history_url) as history:
+        stored = history.add(dataclasses.replace(ready, findings=when_asked))
+        assert (stored.findings, asked) == (2, [1])
+        assert history.findings(stored.id) == validate(read_tracker(weeks[2]))
+        assert history.snapshots()[0].findings == 2
 
 
 def test_preparing_a_copy_loads_no_database_library(weeks: list[Path]) -> None:

@@ -14,10 +14,11 @@ snapshot.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -45,7 +46,9 @@ class Prepared:
     """One copy, validated and encoded: all a database needs to store it as a snapshot.
 
     ``records`` are (table key, row, body digest) in table and row order; ``bodies`` maps each
-    digest to its JSON body (the identity sheet's ``meta_digest`` among them).
+    digest to its JSON body (the identity sheet's ``meta_digest`` among them). ``findings`` may
+    be a function that gives them when first needed (:func:`joined`): ``History.add`` asks for
+    them once the records are inserted, so a child can still be checking the copy meanwhile.
     """
 
     source: str
@@ -58,8 +61,12 @@ class Prepared:
     meta_digest: str
     bodies: dict[str, str]
     records: list[tuple[str, int, str]]
-    findings: list[FindingRow]
+    findings: Sequence[FindingRow] | Callable[[], Sequence[FindingRow]]
     tasks: int
+
+    def finding_rows(self) -> Sequence[FindingRow]:
+        """The findings' rows, waiting for them when they are still to come."""
+        return self.findings() if callable(self.findings) else self.findings
 
 
 def prepare(source: str | os.PathLike[str] | Tracker, *, as_of: date | None = None) -> Prepared:
@@ -68,11 +75,41 @@ def prepare(source: str | os.PathLike[str] | Tracker, *, as_of: date | None = No
     The status date is the copy's own, else ``as_of``, else today. Raises what ``read_tracker``
     raises for a file that cannot be read.
     """
+    parts = prepare_in_parts(source, as_of=as_of)
+    encoded = next(parts)
+    assert isinstance(encoded, Prepared)
+    return dataclasses.replace(encoded, findings=_findings_of(next(parts)))
+
+
+def prepare_in_parts(source: str | os.PathLike[str] | Tracker, *,
+                     as_of: date | None = None) -> Iterator[Prepared | list[FindingRow]]:
+    """:func:`prepare`'s work in two parts: the copy encoded with no findings yet, then its findings' rows.
+
+    The records are encoded before the copy is checked, so that whoever receives the first part
+    can insert them while the second is made (``snapshot``'s child: see reading.ahead, :func:`joined`).
+    """
     from marketing_tracker.checks.validate import validate
 
     tracker = source if isinstance(source, Tracker) else read_tracker(source)
     day = tracker.campaign.as_of or as_of or date.today()
-    found = validate(tracker, as_of=day)
+    yield _encoded(tracker, day)
+    yield _finding_rows(validate(tracker, as_of=day), tracker.findings)
+
+
+def joined(parts: Iterator[Prepared | list[FindingRow]]) -> Prepared:
+    """The two parts of :func:`prepare_in_parts` as one copy whose findings are taken when first needed."""
+    encoded = next(parts)
+    assert isinstance(encoded, Prepared)
+    return dataclasses.replace(encoded, findings=lambda: _findings_of(next(parts)))
+
+
+def _findings_of(part: Prepared | list[FindingRow]) -> list[FindingRow]:
+    assert isinstance(part, list)
+    return part
+
+
+def _encoded(tracker: Tracker, day: date) -> Prepared:
+    """Everything of a snapshot but its findings: the records' bodies and digests, the content hash."""
     bodies: dict[str, str] = {}
     records: list[tuple[str, int, str]] = []
     rows: dict[str, list[list[Any]]] = {}
@@ -95,7 +132,7 @@ def prepare(source: str | os.PathLike[str] | Tracker, *, as_of: date | None = No
     }
     content_hash = hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
     return Prepared(tracker.path, tracker.locale, tracker.campaign, day, content_hash, info, sheets, meta_digest,
-                    bodies, records, _finding_rows(found, tracker.findings), len(tracker.records("tasks")))
+                    bodies, records, [], len(tracker.records("tasks")))
 
 
 def _keep(bodies: dict[str, str], value: Any) -> str:
@@ -168,4 +205,4 @@ def encode(value: Any) -> Any:
     return value
 
 
-__all__ = ["Prepared", "Sheet", "dumps", "encode", "info_json", "prepare", "values_json"]
+__all__ = ["Prepared", "Sheet", "dumps", "encode", "info_json", "joined", "prepare", "prepare_in_parts", "values_json"]

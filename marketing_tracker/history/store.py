@@ -122,12 +122,12 @@ class History:
                 existing = self._by_hash(connection, ready.content_hash)
                 if existing is not None:
                     return existing
-                snapshot_id = _insert(connection, ready)
+                snapshot_id, findings = _insert(connection, ready)
         except (SQLAlchemyError, self._driver_error) as exc:  # the driver's own: see _bulk_insert
             raise HistoryError(f"{_shown(self.url)}: the snapshot was not stored ({_reason(exc)})") from None
         # what snapshot(snapshot_id) would read back, without the query
         return Snapshot(snapshot_id, ready.campaign.name, ready.campaign.start, ready.status_date, ready.content_hash,
-                        ready.source, ready.tasks, len(ready.findings))
+                        ready.source, ready.tasks, findings)
 
     # ----------------------------------------------------------------------- reading
 
@@ -307,12 +307,17 @@ def _reason(exc: BaseException) -> str:
 _IN_CHUNK = 500  # digests per IN (...) query: well inside every database's parameter limit
 
 
-def _insert(connection: Connection, ready: Prepared) -> int:
+def _insert(connection: Connection, ready: Prepared) -> tuple[int, int]:
+    """Store the snapshot's rows; its id and how many findings it has.
+
+    The findings are asked for last (``Prepared.findings`` may still be in the making: see
+    history.prepared.joined), and their count is set on the snapshot's row then.
+    """
     campaign_id = _campaign_id(connection, ready.campaign)
     snapshot_id = int(connection.execute(models.snapshots.insert().values(
         campaign_id=campaign_id, content_hash=ready.content_hash, status_date=ready.status_date,
         stored_at=datetime.now(timezone.utc).replace(tzinfo=None), source=ready.source, locale=ready.locale,
-        info=ready.info, meta={}, meta_digest=ready.meta_digest, tasks=ready.tasks, findings=len(ready.findings),
+        info=ready.info, meta={}, meta_digest=ready.meta_digest, tasks=ready.tasks, findings=0,
     )).inserted_primary_key[0])  # type: ignore[index]
     if ready.sheets:
         connection.execute(models.sheets.insert(), [
@@ -321,9 +326,13 @@ def _insert(connection: Connection, ready: Prepared) -> int:
     _store_bodies(connection, ready.bodies)
     _bulk_insert(connection, models.records, ("snapshot_id", "table_key", "row", "digest"),
                  [(snapshot_id, *record) for record in ready.records])
+    found = ready.finding_rows()
     _bulk_insert(connection, models.findings, ("snapshot_id", "code", "sheet", "cell", "row", "column_key", "value", "params"),
-                 [(snapshot_id, *finding) for finding in ready.findings])
-    return snapshot_id
+                 [(snapshot_id, *finding) for finding in found])
+    if found:
+        connection.execute(models.snapshots.update().where(models.snapshots.c.id == snapshot_id)
+                           .values(findings=len(found)))
+    return snapshot_id, len(found)
 
 
 #: Databases whose INSERT takes ``ON CONFLICT (...) DO NOTHING`` (SQLite 3.24+, PostgreSQL 9.5+).
