@@ -71,6 +71,18 @@ def test_the_child_ignores_the_signals_that_end_a_run() -> None:
         assert child.next() == "still here"
 
 
+def test_no_child_when_the_system_refuses_one_and_nothing_left_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forked, "may_fork", lambda: True)
+
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")  # fork's EAGAIN at a process limit
+
+    monkeypatch.setattr(forked.os, "fork", refused)
+    before = sorted(os.listdir("/proc/self/fd"))
+    assert forked.start(lambda: iter([1])) is None
+    assert sorted(os.listdir("/proc/self/fd")) == before
+
+
 def test_no_child_beside_running_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(forked.threading, "active_count", lambda: 1)
     assert forked.may_fork()

@@ -30,21 +30,49 @@ T = TypeVar("T")
 
 
 def may_fork() -> bool:
-    """Whether a child may be forked here: where fork exists, and from a process running one thread."""
-    return hasattr(os, "fork") and threading.active_count() == 1
+    """Whether a child may be forked here: where fork exists, and from a process running one thread.
+
+    Not on macOS, where system libraries can leave state a forked child must not touch (Python's
+    own multiprocessing starts fresh interpreters there).
+    """
+    return hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1
+
+
+def start(work: Callable[[], Iterable[T]]) -> Child[T] | None:
+    """A child doing ``work``, or ``None`` where none may be forked or the system refuses one (the caller
+    then does the work itself)."""
+    if not may_fork():
+        return None
+    try:
+        return Child(work)
+    except OSError:  # no process or pipe to be had (a process limit, no memory): the work is done here
+        return None
 
 
 class Child(Generic[T]):
     """The items of ``work()`` made in a forked child, taken in order with :meth:`next`; use as a context manager.
 
-    Fork only where :func:`may_fork` says so. The items must pickle; the child stops at the first
-    that does not, or at any exception ``work`` raises, and :meth:`next` then gives ``None``, as
-    it does once the items are all taken: the caller does the rest itself.
+    Fork only where :func:`may_fork` says so (:func:`start` checks, and gives ``None`` where the
+    system refuses a child). The items must pickle; the child stops at the first that does not,
+    or at any exception ``work`` raises, and :meth:`next` then gives ``None``, as it does once the
+    items are all taken: the caller does the rest itself.
     """
 
     def __init__(self, work: Callable[[], Iterable[T]]) -> None:
         self._lock = threading.Lock()  # close() may come from another thread than next()
         read_end, write_end = os.pipe()
+        try:
+            pid = self._fork(work, read_end, write_end)
+        except BaseException:
+            os.close(read_end)
+            os.close(write_end)
+            raise
+        os.close(write_end)
+        self._pid: int | None = pid
+        self._pipe: IO[bytes] | None = os.fdopen(read_end, "rb")
+
+    @staticmethod
+    def _fork(work: Callable[[], Iterable[T]], read_end: int, write_end: int) -> int:
         sys.stdout.flush()
         sys.stderr.flush()
         # Held back across the fork: a signal must not reach the child before it ignores them (it would
@@ -57,9 +85,7 @@ class Child(Generic[T]):
                 _run(work, write_end)
         finally:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, _ENDING)
-        os.close(write_end)
-        self._pid: int | None = pid
-        self._pipe: IO[bytes] | None = os.fdopen(read_end, "rb")
+        return pid
 
     def next(self) -> T | None:
         """The child's next item, or ``None`` when it has none to give (finished, stopped, or killed)."""
@@ -121,4 +147,4 @@ def _run(work: Callable[[], Iterable[object]], write_end: int) -> None:
         os._exit(0)
 
 
-__all__ = ["Child", "may_fork"]
+__all__ = ["Child", "may_fork", "start"]

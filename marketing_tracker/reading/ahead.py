@@ -50,9 +50,7 @@ class ReadAhead(Generic[T]):
         self._read = read
         self._next = 0
         self._taking: Iterator[T] | None = None
-        self._child: forked.Child[tuple[str, Any]] | None = None
-        if self._paths and forked.may_fork():
-            self._child = forked.Child(lambda: _outcomes(self._paths, read))
+        self._child = forked.start(lambda: _outcomes(self._paths, read)) if self._paths else None
 
     def take(self, path: str | os.PathLike[str]) -> Iterator[T]:
         """The parts of the next path (which must be ``path``), as they come; raises the :class:`TrackerError`

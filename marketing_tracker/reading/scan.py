@@ -232,7 +232,7 @@ def _fork_tail(path: Path, part: str, size: int, styles: frozenset[int]) -> _Tai
     from the start (a deflate stream cannot be entered half-way). What the child does not hand
     back, the scan searches itself (see :func:`_scan_part`).
     """
-    if size < _SPLIT_FROM or not forked.may_fork():
+    if size < _SPLIT_FROM:
         return None
     split = int(size * _HEAD_SHARE)
 
@@ -241,7 +241,8 @@ def _fork_tail(path: Path, part: str, size: int, styles: frozenset[int]) -> _Tai
             found = _search(archive, part, None, styles, begin=split)
         return [found] if found is not None else []
 
-    return _Tail(forked.Child(search), split)
+    child = forked.start(search)
+    return _Tail(child, split) if child is not None else None
 
 
 def _scan_guarded(archive: zipfile.ZipFile, part: str, name: str, stop: threading.Event | None = None,
