@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,13 @@ class LibreOffice:
             raise AssertionError(f"LibreOffice job failed ({done.returncode}): {done.stderr[-2000:]}")
         result: dict[str, Any] = json.loads(done.stdout)
         return result
+
+
+def readers_done() -> None:
+    """Wait for the background threads of earlier reads, so that a test that forks does so from one thread."""
+    for thread in threading.enumerate():
+        if thread.name.startswith("marketing-tracker"):
+            thread.join(10)
 
 
 def _require(component: str, missing: str | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -81,6 +82,63 @@ def test_no_child_when_the_system_refuses_one_and_nothing_left_open(monkeypatch:
     before = sorted(os.listdir("/proc/self/fd"))
     assert forked.start(lambda: iter([1])) is None
     assert sorted(os.listdir("/proc/self/fd")) == before
+
+
+def test_a_child_forks_no_children_of_its_own() -> None:
+    with Child(lambda: iter([forked.may_fork()])) as child:
+        assert child.next() is False
+
+
+def test_closing_from_another_thread_ends_a_wait_for_the_next_item() -> None:
+    def slow() -> Iterator[int]:
+        time.sleep(60)  # killed long before
+        yield 1
+
+    child = Child(slow)
+    pid = child._pid
+    got: list[object] = []
+    waiting = threading.Thread(target=lambda: got.append(child.next()))
+    waiting.start()
+    time.sleep(0.2)  # the thread is waiting in next()
+    child.close()
+    waiting.join(5)
+    assert not waiting.is_alive() and got == [None]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid or 0, os.WNOHANG)
+
+
+def test_an_interrupt_as_the_child_starts_ends_the_child_and_leaves_nothing_open(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    parent, forks = os.getpid(), []
+    real_fork, real_mask = os.fork, signal.pthread_sigmask
+
+    def fork() -> int:
+        pid = real_fork()
+        forks.append(pid)
+        return pid
+
+    def mask(how: int, signals: object) -> object:
+        held = real_mask(how, signals)  # type: ignore[arg-type]
+        if how == signal.SIG_SETMASK and os.getpid() == parent:
+            raise KeyboardInterrupt  # as if Ctrl-C had come while held back
+        return held
+
+    monkeypatch.setattr(forked.os, "fork", fork)
+    monkeypatch.setattr(forked.signal, "pthread_sigmask", mask)
+    before = sorted(os.listdir("/proc/self/fd"))
+    with pytest.raises(KeyboardInterrupt):
+        Child(lambda: iter([1]))
+    monkeypatch.undo()
+    assert sorted(os.listdir("/proc/self/fd")) == before
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forks[0], os.WNOHANG)  # killed and waited for
+
+
+def test_a_child_reaped_elsewhere_closes_quietly() -> None:
+    child = Child(lambda: iter([]))
+    os.waitpid(child._pid or 0, 0)  # as an application that reaps its children itself
+    child.close()
+    assert child._pipe is None
 
 
 def test_no_child_beside_running_threads(monkeypatch: pytest.MonkeyPatch) -> None:

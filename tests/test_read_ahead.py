@@ -16,6 +16,8 @@ from marketing_tracker.core.errors import TrackerError
 from marketing_tracker.core.resources import sample_plan
 from marketing_tracker.reading.ahead import ReadAhead
 
+from .conftest import readers_done
+
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
 
 
@@ -30,7 +32,8 @@ def copies(tmp_path: Path) -> list[Path]:
 
 @pytest.fixture
 def forking(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The test process may run a reader's finished threads still; the child reads nothing of theirs."""
+    """Forked once the readers' threads of earlier tests are done (pytest may run others of its own)."""
+    readers_done()
     monkeypatch.setattr(forked, "may_fork", lambda: True)
 
 

@@ -21,6 +21,8 @@ from marketing_tracker.core.resources import sample_plan
 from marketing_tracker.reading import scan as sheetscan
 from marketing_tracker.reading.scan import SheetScan, _fork_tail, _scan_guarded
 
+from .conftest import readers_done
+
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
 PERCENT = frozenset({2})  # the cell style shown as a percentage in these parts
 
@@ -57,7 +59,8 @@ def scanned(path: Path, *, split: bool) -> SheetScan:
 
 @pytest.fixture
 def splitting(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every part is split (the test process may run a reader's finished threads still; the child uses none)."""
+    """Every part is split, once the readers' threads of earlier tests are done (pytest may run others)."""
+    readers_done()
     monkeypatch.setattr(sheetscan, "_SPLIT_FROM", 0)
     monkeypatch.setattr(forked, "may_fork", lambda: True)
 
@@ -79,6 +82,21 @@ def test_a_far_value_in_the_childs_rows_is_refused(tmp_path: Path, splitting: No
     refused = scanned(path, split=True)
     assert refused == scanned(path, split=False)
     assert refused.refusal is not None and "as far as row 1048576, column 16384" in refused.refusal
+
+
+@pytest.mark.parametrize("fake", [
+    '<c r="A301" t="e"><!-- </row> --><v>#REF!</v></c>',  # a row end in a comment inside a cell
+    '<c r="A301" t="e"><v><![CDATA[</row>]]></v></c>',  # in CDATA
+    '<c r="A301" x="</row>"><v>1</v></c>',  # in an attribute, which XML does not allow
+])
+def test_a_row_end_inside_a_cell_does_not_hide_a_far_value(tmp_path: Path, splitting: None,
+                                                           monkeypatch: pytest.MonkeyPatch, fake: str) -> None:
+    xml = part_xml(600, {301: fake + '<c r="XFD1048576"><v>1</v></c>'})
+    monkeypatch.setattr(sheetscan, "_HEAD_SHARE", (xml.index(b'<c r="A301"') + 1) / len(xml))  # split there
+    path = zipped(tmp_path, xml)
+    whole, split = scanned(path, split=False), scanned(path, split=True)
+    assert split.refusal is not None and split.refusal == whole.refusal
+    assert [(r, c) for r, c, _shown in split.errors] == [(r, c) for r, c, _shown in whole.errors]
 
 
 def test_a_damaged_part_is_refused_though_the_scan_stops_before_its_end(tmp_path: Path, splitting: None) -> None:

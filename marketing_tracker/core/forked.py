@@ -9,9 +9,17 @@ last rows in one (reading.scan).
 
 A child is only ever a way to overlap: whatever it does not hand back, its caller does itself,
 so the outcome is the same with or without it. A child is forked only from a process running
-one thread (forking beside running threads can copy a lock one of them holds) and where the
-system has fork. It ignores the signals that end a run and never runs the parent's clean-up;
-the parent kills it and waits for it when it closes, however it stops.
+one thread (forking beside running threads can copy a lock one of them holds), never from a
+child (it already has the other core, and a grandchild would outlive a killed child), and where
+the system has fork and grants one. It ignores the signals that end a run and never runs the
+parent's clean-up; the parent kills it and waits for it when it closes, however it stops.
+
+Example::
+
+    child = forked.start(lambda: (search(part) for part in parts))
+    found = child.next() if child is not None else None   # None: do it here
+    if child is not None:
+        child.close()
 """
 
 from __future__ import annotations
@@ -28,19 +36,25 @@ from typing import IO, Generic, TypeVar
 
 T = TypeVar("T")
 
+#: The signals that end a run: the parent's to handle, never the child's.
+_ENDING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+_in_child = False  # set in a child: it forks no children of its own
+
 
 def may_fork() -> bool:
-    """Whether a child may be forked here: where fork exists, and from a process running one thread.
+    """Whether a child may be forked here: where fork exists, from a process running one thread, not from a child.
 
     Not on macOS, where system libraries can leave state a forked child must not touch (Python's
     own multiprocessing starts fresh interpreters there).
     """
-    return hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1
+    return hasattr(os, "fork") and sys.platform != "darwin" and not _in_child and threading.active_count() == 1
 
 
 def start(work: Callable[[], Iterable[T]]) -> Child[T] | None:
-    """A child doing ``work``, or ``None`` where none may be forked or the system refuses one (the caller
-    then does the work itself)."""
+    """A child doing ``work``, or ``None`` where none may be forked or the system refuses one.
+
+    The caller then does the work itself: a child is never needed, only faster.
+    """
     if not may_fork():
         return None
     try:
@@ -60,32 +74,31 @@ class Child(Generic[T]):
 
     def __init__(self, work: Callable[[], Iterable[T]]) -> None:
         self._lock = threading.Lock()  # close() may come from another thread than next()
+        self._pid: int | None = None
+        self._pipe: IO[bytes] | None = None
         read_end, write_end = os.pipe()
         try:
-            pid = self._fork(work, read_end, write_end)
-        except BaseException:
-            os.close(read_end)
-            os.close(write_end)
-            raise
-        os.close(write_end)
-        self._pid: int | None = pid
-        self._pipe: IO[bytes] | None = os.fdopen(read_end, "rb")
-
-    @staticmethod
-    def _fork(work: Callable[[], Iterable[T]], read_end: int, write_end: int) -> int:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        # Held back across the fork: a signal must not reach the child before it ignores them (it would
-        # run the parent's handlers, which clean up the parent's run); the parent gets its own after.
-        signal.pthread_sigmask(signal.SIG_BLOCK, _ENDING)
-        try:
-            pid = os.fork()
-            if pid == 0:  # the child: work, hand over, end without running the parent's clean-up
+            sys.stdout.flush()
+            sys.stderr.flush()
+            # Held back across the fork: a signal must not reach the child before it ignores them (it
+            # would run the parent's handlers, which clean up the parent's run). One that came
+            # meanwhile is handled as the mask is restored, in the parent, with the child known.
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, _ENDING)
+            try:
+                pid = os.fork()
+                if pid == 0:  # the child: work, hand over, end without running the parent's clean-up
+                    _run(work, read_end, write_end, mask)
+                self._pid = pid
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            self._pipe = os.fdopen(read_end, "rb")
+        except BaseException:  # an interrupt as the child starts: it is ended, and nothing is left open
+            if self._pipe is None:
                 os.close(read_end)
-                _run(work, write_end)
+            self.close()
+            raise
         finally:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, _ENDING)
-        return pid
+            os.close(write_end)
 
     def next(self) -> T | None:
         """The child's next item, or ``None`` when it has none to give (finished, stopped, or killed)."""
@@ -106,13 +119,16 @@ class Child(Generic[T]):
         """End the child at once (what it has not handed over is not needed) and wait for it."""
         with self._lock:
             pid, self._pid = self._pid, None
+            pipe, self._pipe = self._pipe, None
+        try:
             if pid is not None:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            pipe, self._pipe = self._pipe, None
-        if pipe is not None:
-            pipe.close()
+                with contextlib.suppress(ChildProcessError):  # reaped already (SIGCHLD ignored by the application)
+                    os.waitpid(pid, 0)
+        finally:
+            if pipe is not None:
+                pipe.close()
 
     def __enter__(self) -> Child[T]:
         return self
@@ -121,16 +137,15 @@ class Child(Generic[T]):
         self.close()
 
 
-#: The signals that end a run: the parent's to handle, never the child's.
-_ENDING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-
-def _run(work: Callable[[], Iterable[object]], write_end: int) -> None:
+def _run(work: Callable[[], Iterable[object]], read_end: int, write_end: int, mask: Iterable[int]) -> None:
     """In the child: send each item of ``work()`` as (True, item), or (False, None) for one that does not pickle."""
+    global _in_child  # this process is a child from here on
     try:
+        _in_child = True
+        os.close(read_end)
         for number in _ENDING:
             signal.signal(number, signal.SIG_IGN)  # the parent ends the run, and this child with it
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _ENDING)  # those sent meanwhile are dropped, being ignored
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # those sent meanwhile are dropped, being ignored
         gc.disable()  # a collection would touch, and so copy, every page of the parent's objects
         with os.fdopen(write_end, "wb") as out:
             for item in work():

@@ -189,8 +189,13 @@ def _scan_xlsx(path: Path) -> Scanner:
     # both searches would share one interpreter lock, and the parser waits for the largest, so
     # the one that matters would take nearly twice as long.
     largest = results[order[-1]] if order else None
-    for names, after in ((order[-1:], None), (order[:-1], largest)):
-        threading.Thread(target=run, args=(names, after), name="marketing-tracker-scan", daemon=True).start()
+    try:
+        for names, after in ((order[-1:], None), (order[:-1], largest)):
+            threading.Thread(target=run, args=(names, after), name="marketing-tracker-scan", daemon=True).start()
+    except BaseException:  # no thread to be had (or an interrupt): the tail's child ends with the scan
+        if tail is not None:
+            tail.child.close()
+        raise
     # A sheet the parser lists and the scan did not find (a workbook part it reads otherwise) is not vouched for.
     return Scanner(lambda name: results[name].result() if name in results else SheetScan(vouched=False), stop=stop,
                    child=tail.child if tail is not None else None)
@@ -378,7 +383,8 @@ def _search(archive: zipfile.ZipFile, part: str, stop: threading.Event | None, s
 
 
 def _row_end(data: bytes, start: int) -> int | None:
-    """Where the first ``</row>`` at or after ``start`` in ``data`` ends, if there is one."""
+    """Where two stretches of a part meet: no cell spans a row end (in a comment or CDATA one may: then
+    the cell's error shows as ``#N/A``; the place of every cell is still found, tags being whole)."""
     position = data.find(_ROW_END, max(start, 0))
     return None if position == -1 else position + len(_ROW_END)
 
