@@ -292,9 +292,10 @@ def _raci(ctx: Context) -> Iterator[Finding]:
         if not task_id:
             continue
         listed.add(task_id)
-        roles = [v for k, v in record.values.items() if k != "task_id"]  # the rest are person:NAME columns
-        r = roles.count("R") + roles.count("RA")
-        a = roles.count("A") + roles.count("RA")
+        roles = list(record.values.values())  # the task ID and the person:NAME columns, counted in C
+        both = roles.count("RA") - (task_id == "RA")  # ... less the task ID, should it read like a role
+        r = roles.count("R") - (task_id == "R") + both
+        a = roles.count("A") - (task_id == "A") + both
         if r != 1 or a != 1:
             yield ctx.at(table, record, "task_id", "raci", value=task_id, detail="role-count", r=r, a=a)
 

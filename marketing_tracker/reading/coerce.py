@@ -84,10 +84,16 @@ def text(raw: Any) -> Coerced:
     return str(raw), None, None
 
 
+#: What separates task IDs in a cell: commas, semicolons (either width), 、 and spaces.
+_ID_SEPARATORS = re.compile(r"[,，;；、\s]+")
+
+
 def ids(raw: Any) -> Coerced:
     """A list of task IDs, separated by commas, semicolons, 、 or spaces."""
     value, _code, _shown = text(raw)
-    parts = [p for p in re.split(r"[,，;；、\s]+", value) if p]
+    if _ID_SEPARATORS.search(value) is None:  # one ID, the common cell: no split and no list to filter
+        return ([value] if value else []), None, None
+    parts = [p for p in _ID_SEPARATORS.split(value) if p]
     return parts, None, None
 
 
