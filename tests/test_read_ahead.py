@@ -100,6 +100,25 @@ def test_the_parts_the_child_did_not_hand_over_are_made_here(copies: list[Path],
         assert reading._child is None
 
 
+def test_what_is_left_of_a_file_is_not_read_here_when_the_child_is_gone(copies: list[Path], forking: None) -> None:
+    parent, read_here = os.getpid(), []
+
+    def stalls_in_the_child(path: str) -> Iterator[str]:
+        if os.getpid() == parent:
+            read_here.append(Path(path).name)
+        yield f"first of {Path(path).name}"
+        if os.getpid() != parent:
+            time.sleep(60)  # killed long before
+        yield "second"
+
+    with ReadAhead([copies[0], copies[2]], stalls_in_the_child) as reading:
+        assert next(reading.take(copies[0])) == "first of a.xlsx"  # its second part is never asked for
+        assert reading._child is not None
+        os.kill(reading._child._pid or 0, signal.SIGKILL)
+        assert list(reading.take(copies[2])) == ["first of b.xlsx", "second"]
+    assert read_here == ["b.xlsx"]
+
+
 def test_a_process_running_threads_reads_in_itself(copies: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(forked.threading, "active_count", lambda: 2)
     with ReadAhead(copies, whole) as reading:

@@ -17,9 +17,8 @@ parts the child had not handed over, or fails, exactly as it would have without 
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 from marketing_tracker.core import forked
@@ -49,7 +48,8 @@ class ReadAhead(Generic[T]):
         self._paths = [os.fspath(p) for p in paths]
         self._read = read
         self._next = 0
-        self._taking: Iterator[T] | None = None
+        self._taking: Generator[T, None, None] | None = None
+        self._unfinished = False  # the child has not yet said the current path's end
         self._child = forked.start(lambda: _outcomes(self._paths, read)) if self._paths else None
 
     def take(self, path: str | os.PathLike[str]) -> Iterator[T]:
@@ -59,14 +59,25 @@ class ReadAhead(Generic[T]):
         if self._next >= len(self._paths) or self._paths[self._next] != name:
             raise ValueError(f"{name} is not the next file read ahead")
         self._next += 1
-        if self._taking is not None:  # the child's order is the paths': what was left of the one before goes first
-            with contextlib.suppress(TrackerError):
-                for _left in self._taking:
-                    pass
-        self._taking = self._parts(name)
-        return self._taking
+        self._pass_over()
+        self._unfinished = self._child is not None
+        self._taking = taking = self._parts(name)
+        return taking
 
-    def _parts(self, name: str) -> Iterator[T]:
+    def _pass_over(self) -> None:
+        """What the child still has of the path before: its order is the paths', so that goes first (taken from
+        the child only: what is not needed is never read here)."""
+        if self._taking is not None:
+            self._taking.close()
+            self._taking = None
+        while self._child is not None and self._unfinished:
+            outcome = self._child.next()
+            if outcome is None:
+                self.close()
+            elif outcome[0] != _PART:
+                self._unfinished = False
+
+    def _parts(self, name: str) -> Generator[T, None, None]:
         given = 0
         while self._child is not None:
             outcome = self._child.next()
@@ -74,10 +85,11 @@ class ReadAhead(Generic[T]):
                 self.close()
                 break
             kind, value = outcome
-            if kind == _END:
+            if kind != _PART:
+                self._unfinished = False
+                if kind == _REFUSED:
+                    raise TrackerError(value)
                 return
-            if kind == _REFUSED:
-                raise TrackerError(value)
             given += 1
             yield value
         for number, part in enumerate(self._read(name)):
