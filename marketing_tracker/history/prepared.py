@@ -75,10 +75,8 @@ def prepare(source: str | os.PathLike[str] | Tracker, *, as_of: date | None = No
     The status date is the copy's own, else ``as_of``, else today. Raises what ``read_tracker``
     raises for a file that cannot be read.
     """
-    parts = prepare_in_parts(source, as_of=as_of)
-    encoded = next(parts)
-    assert isinstance(encoded, Prepared)
-    return dataclasses.replace(encoded, findings=_findings_of(next(parts)))
+    ready = joined(prepare_in_parts(source, as_of=as_of))
+    return dataclasses.replace(ready, findings=ready.finding_rows())
 
 
 def prepare_in_parts(source: str | os.PathLike[str] | Tracker, *,
