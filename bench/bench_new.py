@@ -60,8 +60,8 @@ def make_plan(tasks: int, seed: int = 7) -> dict[str, object]:
 
 
 @functools.cache
-def _bytecode_cache() -> dict[str, str]:
-    """The environment of a measured process: as an installed package runs, with its bytecode cached.
+def _bytecode_cache() -> str:
+    """Where measured processes keep their bytecode: as an installed package runs, compiled once.
 
     pip compiles a package's modules when it installs it, and a first run writes the cache of an
     editable install; a machine that sets PYTHONDONTWRITEBYTECODE (this project's sandboxes do)
@@ -71,14 +71,13 @@ def _bytecode_cache() -> dict[str, str]:
     """
     folder = tempfile.mkdtemp(prefix="mt-bench-pycache-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = folder
-    return env
+    return folder
 
 
 def measure(command: list[str], ok_codes: tuple[int, ...] = (0,)) -> tuple[float, int]:
     """Wall seconds and peak resident memory (KiB) of one whole process (bytecode cached: see _bytecode_cache)."""
-    env = {**_bytecode_cache(), **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = _bytecode_cache()
     began = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _pid, status, usage = os.wait4(process.pid, 0)
