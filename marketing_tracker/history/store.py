@@ -193,7 +193,7 @@ class History:
         parsed: dict[str, dict[str, Any]] = {}
         dates = _DATE_COLUMNS.get(table, set())
         with self.engine.connect() as connection:
-            marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+            marker = _marker(connection)
             cursor = connection.connection.cursor()
             try:
                 for snapshot_id in snapshot_ids:
@@ -307,6 +307,11 @@ def _reason(exc: BaseException) -> str:
 _IN_CHUNK = 500  # digests per IN (...) query: well inside every database's parameter limit
 
 
+def _marker(connection: Connection) -> str:
+    """The driver's parameter marker, for the statements sent to it directly (see _bulk_insert)."""
+    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
+
+
 def _insert(connection: Connection, ready: Prepared) -> tuple[int, int]:
     """Store the snapshot's rows; its id and how many findings it has.
 
@@ -352,7 +357,7 @@ def _store_bodies(connection: Connection, wanted: dict[str, str]) -> None:
         return
     digests = list(wanted)
     held: set[str] = set()
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    marker = _marker(connection)
     cursor = connection.connection.cursor()
     try:
         for start in range(0, len(digests), _IN_CHUNK):
@@ -369,7 +374,7 @@ def _record_rows(connection: Connection, snapshot_id: int, table_keys: list[str]
     """(table key, row, JSON body) of a snapshot's records in row order, straight from the driver (see _bulk_insert)."""
     if not table_keys:
         return []
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    marker = _marker(connection)
     sql = ("SELECT r.table_key, r.row, b.body FROM mt_records r JOIN mt_rows b ON b.digest = r.digest "  # noqa: S608
            f"WHERE r.snapshot_id = {marker} AND r.table_key IN ({', '.join([marker] * len(table_keys))}) "
            "ORDER BY r.table_key, r.row")
@@ -391,7 +396,7 @@ def _bulk_insert(connection: Connection, table: Any, columns: tuple[str, ...], r
     """
     if not rows:
         return
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    marker = _marker(connection)
     quote = connection.dialect.identifier_preparer.quote
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 (names from models)
            f"VALUES ({', '.join([marker] * len(columns))}){suffix}")
