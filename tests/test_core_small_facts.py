@@ -12,7 +12,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from marketing_tracker.core.cells import cell_address, column_index, column_letters, quote_sheet
 from marketing_tracker.core.dates import parse_date
-from marketing_tracker.core.derived import LoggedDay, kpi_achievement, kpi_actual, kpi_days
+from marketing_tracker.core.derived import LoggedDay, finished, kpi_achievement, kpi_actual, kpi_days
 from marketing_tracker.core.findings import SEVERITIES, SEVERITY_ORDER, count_by_severity
 from marketing_tracker.core.numbers import FULLWIDTH, as_found, as_understood
 from marketing_tracker.core.schema import TABLE_SHEETS, TASKS
@@ -59,6 +59,15 @@ def test_numbers_as_understood_round_away_reading_noise_and_as_found_do_not(valu
 def test_one_full_width_table_serves_dates_and_numbers() -> None:
     assert ("２０２４／５／１".translate(FULLWIDTH), "－１，２００．５％＋".translate(FULLWIDTH)) == ("2024/5/1", "-1,200.5%+")
     assert (parse_date("２０２４／５／１"), percent("６０％")[:2]) == (parse_date("2024-05-01"), (60.0, "normalized"))
+
+
+@pytest.mark.parametrize(("status", "progress", "done"), [
+    ("done", None, True), ("done", 0.0, True), ("in_progress", 100.0, True), (None, 150.0, True),
+    ("in_progress", 99.9, False), (None, None, False), ("blocked", 0.0, False),
+])
+def test_a_task_is_finished_when_marked_done_or_at_100(status: str | None, progress: float | None, done: bool) -> None:
+    # one rule for the recap, the status report, the trends, the chase list and the days late
+    assert finished(status, progress) is done
 
 
 def test_severities_are_ordered_worst_first_and_counted_in_that_order() -> None:

@@ -22,6 +22,11 @@ def _round_half_up(value: float) -> int:
     return math.floor(value + 0.5) if value >= 0 else -math.floor(-value + 0.5)
 
 
+def finished(status: str | None, progress: float | None) -> bool:
+    """Done as the workbook counts it: marked Done, or at 100% whatever the status says."""
+    return status == "done" or (progress or 0) >= 100
+
+
 def delay_days(planned_end: date | None, actual_end: date | None, status: str | None,
                progress: float | None, as_of: date) -> int | None:
     """Days past the planned end: to the actual end when finished, else to ``as_of`` while open."""
@@ -29,7 +34,7 @@ def delay_days(planned_end: date | None, actual_end: date | None, status: str | 
         return None
     if actual_end is not None:
         return max(0, (actual_end - planned_end).days)
-    if status == "done" or (progress or 0) >= 100:
+    if finished(status, progress):
         return 0
     return max(0, (as_of - planned_end).days)
 
@@ -52,7 +57,7 @@ def health(status: str | None, progress: float | None, planned_start: date | Non
     Late: marked delayed, or past the planned end and not done. At risk: blocked, or
     progress trails the expected progress by more than ``AT_RISK_GAP`` points.
     """
-    if status == "done" or (progress or 0) >= 100:
+    if finished(status, progress):
         return "done"
     if status == "delayed" or (planned_end is not None and as_of > planned_end):
         return "late"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from marketing_tracker.core.derived import finished
 from marketing_tracker.core.schema import TASKS
 from marketing_tracker.reading.reader import Tracker
 
@@ -64,7 +65,7 @@ def reminders(tracker: Tracker, *, within: int = DEFAULT_WITHIN, as_of: date | N
 
 def _reminder(values: dict[str, Any], day: date, within: int) -> Reminder | None:
     end, status, progress = values.get("planned_end"), values.get("status"), values.get("progress")
-    if not isinstance(end, date) or status == "done" or (progress or 0) >= 100 or values.get("actual_end"):
+    if not isinstance(end, date) or finished(status, progress) or values.get("actual_end"):
         return None
     days = (day - end).days
     if days > 0:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from marketing_tracker.core.derived import delay_days, expected_progress, kpi_achievement, kpi_actual
+from marketing_tracker.core.derived import delay_days, expected_progress, finished, kpi_achievement, kpi_actual
 from marketing_tracker.core.schema import Locale
 from marketing_tracker.history.remind import DEFAULT_WITHIN, reminders
 from marketing_tracker.history.store import History, HistoryError, Snapshot
@@ -130,7 +130,7 @@ def _by_id(records: Iterable[Record], key: str) -> dict[str, dict[str, Any]]:
 
 
 def _done(values: dict[str, Any]) -> bool:
-    return values.get("status") == "done" or (values.get("progress") or 0) >= 100
+    return finished(values.get("status"), values.get("progress"))
 
 
 def _days_late(values: dict[str, Any], day: date) -> int:

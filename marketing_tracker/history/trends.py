@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from marketing_tracker.core.derived import delay_days
+from marketing_tracker.core.derived import delay_days, finished
 from marketing_tracker.history.store import History, Snapshot
 from marketing_tracker.reports.recap import TrendPoint
 from marketing_tracker.reports.run import TrendSource
@@ -67,7 +67,7 @@ def _point(snapshot: Snapshot, tasks: Iterable[dict[str, Any]]) -> TrendPoint:
 
 
 def _done(values: dict[str, Any]) -> bool:
-    return values.get("status") == "done" or (_number(values) or 0) >= 100
+    return finished(values.get("status"), _number(values))
 
 
 def _number(values: dict[str, Any]) -> float | None:

@@ -29,6 +29,7 @@ from marketing_tracker.core.derived import (
     actual_of,
     delay_days,
     expected_progress,
+    finished,
     health,
     kpi_achievement,
     kpi_days,
@@ -219,7 +220,7 @@ def _tasks_frame(tracker: Tracker, day: date) -> pd.DataFrame:
         v = record.values
         status, progress = v.get("status"), v.get("progress")
         start, end, actual_end = v.get("planned_start"), v.get("planned_end"), v.get("actual_end")
-        done = status == "done" or (progress or 0) >= 100
+        done = finished(status, progress)
         late = delay_days(end, actual_end, status, progress, day) or 0
         effective = "done" if done else status or "not_started"
         if not done and effective not in ("blocked", "delayed") and end is not None and day > end:
