@@ -153,13 +153,15 @@ def write_status_xlsx(report: StatusReport, path: str | os.PathLike[str]) -> Pat
     """
     import xlsxwriter
 
+    from marketing_tracker.workbook.formats import FormatCache
+
     data = report.to_dict()
     with atomic_output(path) as staged:
         book = xlsxwriter.Workbook(str(staged), {"strings_to_formulas": False, "strings_to_urls": False})
         bold = book.add_format({"bold": True, "bg_color": "#D9D9D9"})
         title_format = book.add_format({"bold": True, "font_size": 14, "font_color": "#1F4E78"})
         wrapped = book.add_format({"text_wrap": True, "valign": "top"})  # a long description wraps in its column
-        formats: dict[str, Any] = {}
+        formats = FormatCache(book)
         for table in _status_tables(report):
             sheet = book.add_worksheet(table.title)
             title = f"{report.campaign}: {table.title} ({data['from']} -> {data['to']})"
@@ -171,12 +173,11 @@ def write_status_xlsx(report: StatusReport, path: str | os.PathLike[str]) -> Pat
             for r, row in enumerate(table.rows, start=FIRST_STATUS_ROW):
                 for c, value in enumerate(row):
                     number_format = _number_format(table.columns[c], value)
-                    if number_format is not None and number_format not in formats:
-                        formats[number_format] = book.add_format({"num_format": number_format, "valign": "top"})
+                    shown = formats(num_format=number_format, valign="top") if number_format else wrapped
                     if isinstance(value, bool):
-                        sheet.write_boolean(r, c, value, formats[_BOOLEAN])
+                        sheet.write_boolean(r, c, value, shown)
                     elif isinstance(value, (int, float)):
-                        sheet.write_number(r, c, value, formats[number_format] if number_format else wrapped)
+                        sheet.write_number(r, c, value, shown)
                     elif value is not None:
                         sheet.write_string(r, c, str(value), wrapped)
             set_up(sheet, _page(report, table, widths))

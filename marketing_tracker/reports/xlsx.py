@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import os
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -40,7 +39,7 @@ from marketing_tracker.core.words import RECAP_SECTIONS, RECAP_TEXT, report_labe
 from marketing_tracker.reports.recap import Recap
 from marketing_tracker.workbook import xlsxwriter_calls
 from marketing_tracker.workbook.formats import FormatCache
-from marketing_tracker.workbook.printing import Page, column_points, fit_scale, rows_per_page, set_up
+from marketing_tracker.workbook.printing import Page, column_points, fit_scale, rows_per_page, set_up, text_width
 
 #: The budget sheet lists the tasks with the largest variances; every task's budget is on the tasks sheet.
 BUDGET_TASKS = 30
@@ -78,8 +77,7 @@ def shown_width(value: Any, number_format: str | None) -> float:
         if number_format and "%" in number_format:
             return len(f"{value * 100:.1f}%")
         return len(f"{value:,.1f}") + 1
-    text = str(value)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text_width(str(value))
 
 
 @dataclass
