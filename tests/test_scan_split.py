@@ -21,7 +21,7 @@ from marketing_tracker.core.resources import sample_plan
 from marketing_tracker.reading import scan as sheetscan
 from marketing_tracker.reading.scan import SheetScan, _fork_tail, _scan_guarded
 
-from .conftest import readers_done
+from .conftest import DATA, readers_done
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
 PERCENT = frozenset({2})  # the cell style shown as a percentage in these parts
@@ -142,6 +142,21 @@ def test_a_tracker_reads_the_same_with_its_task_sheet_split(tmp_path: Path, monk
     forks: list[int] = []
     monkeypatch.setattr(sheetscan, "_fork_tail", _counting(sheetscan._fork_tail, forks))
     assert read_tracker(copy) == alone
+    assert forks == [1]
+
+
+@pytest.mark.parametrize("name", ["libreoffice_filled.xlsx", "libreoffice_errors.xlsx", "libreoffice_meant.xlsx"])
+def test_copies_typed_in_libreoffice_read_the_same_with_their_sheets_split(name: str, splitting: None,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # typed through UNO as a person types (tests/lo/make_fixtures.py): error cells, "100%", a text date
+    copy = DATA / "filled" / name
+    with pytest.MonkeyPatch.context() as alone:
+        alone.setattr(sheetscan, "_SPLIT_FROM", 1 << 40)
+        whole = read_tracker(copy)
+    readers_done()
+    forks: list[int] = []
+    monkeypatch.setattr(sheetscan, "_fork_tail", _counting(sheetscan._fork_tail, forks))
+    assert read_tracker(copy) == whole
     assert forks == [1]
 
 
